@@ -1,0 +1,26 @@
+/** One jest run, three projects: `--selectProjects unit|integration|e2e` picks a layer. */
+const base = {
+  testEnvironment: 'node',
+  transform: {
+    '^.+\\.ts$': [
+      '@swc/jest',
+      { jsc: { parser: { syntax: 'typescript' }, target: 'es2023' }, module: { type: 'commonjs' } },
+    ],
+  },
+  moduleNameMapper: {
+    '^@s3-pipelines/s3-stream$': '<rootDir>/packages/s3-stream/src/index.ts',
+  },
+  setupFilesAfterEnv: ['aws-sdk-client-mock-jest'],
+};
+
+module.exports = {
+  projects: [
+    { ...base, displayName: 'unit', testMatch: ['<rootDir>/packages/*/tests/unit/**/*.test.ts'] },
+    {
+      ...base,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/packages/*/tests/integration/**/*.test.ts'],
+    },
+    { ...base, displayName: 'e2e', testMatch: ['<rootDir>/tests/e2e/**/*.test.ts'] },
+  ],
+};

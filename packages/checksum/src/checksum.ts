@@ -1,0 +1,91 @@
+import {
+  headIfExists,
+  madeFrom,
+  openObject,
+  sourceMetadata,
+  uploadStream,
+  writtenBy,
+  type Logger,
+  type ObjectInfo,
+  type ObjectRef,
+  type ProcessResult,
+  type S3Client,
+} from '@s3-pipelines/s3-stream';
+import { createHash, type Hash } from 'node:crypto';
+import type { ChecksumConfig } from './config';
+import { sidecarKey, sidecarLine } from './sidecar';
+
+export const PROCESSOR = 'checksum';
+const PROGRESS_EVERY_MS = 10_000;
+
+/** Reads the object once, feeding every hash from the same chunks. */
+async function hashObject(
+  body: AsyncIterable<Buffer>,
+  hashes: Record<string, Hash>,
+  onProgress: (bytes: number) => void,
+): Promise<number> {
+  let bytes = 0;
+  let lastReport = Date.now();
+  for await (const chunk of body) {
+    for (const hash of Object.values(hashes)) hash.update(chunk);
+    bytes += chunk.length;
+    if (Date.now() - lastReport >= PROGRESS_EVERY_MS) {
+      lastReport = Date.now();
+      onProgress(bytes);
+    }
+  }
+  return bytes;
+}
+
+/** The sidecar describes the key's current version; an older version must not overwrite it. */
+async function stillCurrent(s3: S3Client, info: ObjectInfo): Promise<boolean> {
+  const head = await headIfExists(s3, info.bucket, info.key);
+  if (!head) return false;
+  if (info.versionId) return head.VersionId === info.versionId;
+  return head.ETag?.replace(/"/g, '') === info.eTag;
+}
+
+/**
+ * Streams one object through MD5 (and any extra algorithms) with no temp file, and writes
+ * `<key>.md5` beside it. Skips work already done for the same source version.
+ */
+export async function checksumObject(
+  s3: S3Client,
+  ref: ObjectRef,
+  config: ChecksumConfig,
+  logger: Logger,
+): Promise<ProcessResult> {
+  if (ref.key.endsWith('/')) return { outcome: 'skipped', reason: 'folder-marker' };
+  const target = sidecarKey(ref.key);
+  const existing = await headIfExists(s3, ref.bucket, target);
+  if (madeFrom(existing?.Metadata, ref)) return { outcome: 'skipped', reason: 'already-done' };
+
+  const { info, body } = await openObject(s3, ref, {
+    concurrency: config.READ_CONCURRENCY,
+    rangeSize: config.RANGE_SIZE_MB * 1024 * 1024,
+  });
+  if (writtenBy(info.metadata, PROCESSOR)) {
+    body.destroy();
+    return { outcome: 'skipped', reason: 'own-output' };
+  }
+
+  const hashes: Record<string, Hash> = { md5: createHash('md5') };
+  for (const algorithm of config.EXTRA_ALGORITHMS) hashes[algorithm] = createHash(algorithm);
+  const bytes = await hashObject(body, hashes, (read) =>
+    logger.info('checksum progress', { key: ref.key, bytes: read, size: info.size }),
+  );
+  const digests = Object.fromEntries(
+    Object.entries(hashes).map(([name, h]) => [name, h.digest('hex')]),
+  );
+
+  if (!(await stillCurrent(s3, info))) return { outcome: 'skipped', reason: 'superseded', bytes };
+
+  await uploadStream(s3, {
+    bucket: info.bucket,
+    key: target,
+    body: sidecarLine(digests.md5!, info.key),
+    contentType: 'text/plain; charset=utf-8',
+    metadata: { ...sourceMetadata(info, PROCESSOR), ...digests },
+  });
+  return { outcome: 'processed', bytes, output: { sidecar: target, ...digests } };
+}

@@ -1,0 +1,54 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+export interface Emulator {
+  /** http://127.0.0.1:PORT */
+  endpoint: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+export interface EmulatorOptions {
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  /** Keep objects as files here instead of only in memory. */
+  storageDir?: string;
+}
+
+/** Starts the S3 emulator (fauxqs) in a child process listening on 127.0.0.1. */
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['--no-warnings', join(__dirname, 'emulatorProcess.mjs')],
+    {
+      env: {
+        ...process.env,
+        EMULATOR_PORT: String(options.port ?? 0),
+        ...(options.storageDir ? { EMULATOR_STORAGE_DIR: options.storageDir } : {}),
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  const lines = createInterface({ input: child.stdout! });
+  const exited = once(child, 'exit').then(([code]) => {
+    throw new Error(`S3 emulator exited with code ${String(code)} before it was ready`);
+  });
+  const ready = (async () => {
+    for await (const line of lines) return JSON.parse(line) as { port: number };
+    throw new Error('S3 emulator closed its output before it was ready');
+  })();
+  const { port } = await Promise.race([ready, exited]);
+  exited.catch(() => undefined);
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    port,
+    async stop() {
+      if (child.exitCode !== null) return;
+      const done = once(child, 'exit');
+      child.kill('SIGTERM');
+      await done;
+    },
+  };
+}

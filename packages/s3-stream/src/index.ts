@@ -1,0 +1,42 @@
+export { getS3Client } from './client';
+export { parseConfig } from './config';
+export { SOURCE_METADATA, DEFAULT_PART_SIZE, DEFAULT_RANGE_SIZE } from './constants';
+export {
+  ConfigError,
+  InputTooLargeError,
+  ObjectGoneError,
+  PermanentError,
+  PipelineError,
+  ReadInterruptedError,
+  TransientError,
+  UnsupportedEventError,
+  toPipelineError,
+} from './errors';
+export { bareETag, decodeS3Key, parseEvent } from './events/parseEvent';
+export type { EventSource, ParsedEvent, WorkItem } from './events/parseEvent';
+export { isOwnOutput, writtenBy } from './guard';
+export type { OutputPattern } from './guard';
+export { createPipelineHandler } from './handler/createPipelineHandler';
+export type {
+  HandlerSummary,
+  ObjectReport,
+  PipelineHandlerOptions,
+  ProcessResult,
+} from './handler/createPipelineHandler';
+export { createLogger } from './logger';
+export type { Logger } from './logger';
+export { attributesIfAllowed, headPinned } from './read/headPinned';
+export { openObject } from './read/openObject';
+export type { OpenedObject, ReadOptions } from './read/openObject';
+export type { ObjectInfo, ObjectRef } from './types';
+export type {
+  GetObjectAttributesCommandOutput,
+  HeadObjectCommandOutput,
+  S3Client,
+} from '@aws-sdk/client-s3';
+export { headIfExists } from './write/headOutput';
+export { madeFrom, sourceMetadata } from './write/sourceMetadata';
+export { uploadStream } from './write/uploadStream';
+export type { WriteRequest, WriteResult } from './write/uploadStream';
+// The layer's zod, so that functions validate their config without bundling a second copy.
+export { z } from 'zod';

@@ -1,0 +1,97 @@
+import type { GetObjectCommandOutput, S3Client } from '@aws-sdk/client-s3';
+import { Readable } from 'node:stream';
+import { DEFAULT_MAX_RESUMES, DEFAULT_RANGE_SIZE } from '../constants';
+import { InputTooLargeError, ObjectGoneError, httpStatus, toPipelineError } from '../errors';
+import { bareETag } from '../events/parseEvent';
+import type { ObjectInfo, ObjectRef } from '../types';
+import { isGone, pinnedGet, readRange, type Pin, type ResumeOptions } from './rangeReader';
+import { parallelRanges } from './parallelRanges';
+
+export interface ReadOptions {
+  /**
+   * Ranged GETs in flight at once. 1 (the default) streams the object over one connection;
+   * more lets a sequential consumer outrun one connection's bandwidth. Memory is bounded by
+   * (concurrency + 1) × rangeSize.
+   */
+  concurrency?: number;
+  /** Bytes per ranged GET when concurrency > 1. Default 8 MiB. */
+  rangeSize?: number;
+  /** Consecutive failed attempts without progress before the read fails. Default 5. */
+  maxResumes?: number;
+  /** First back-off between attempts, doubling each time. Default 200 ms. */
+  backoffMs?: number;
+  /** Objects larger than this fail with a permanent InputTooLargeError before any byte is read. */
+  maxBytes?: number;
+}
+
+export interface OpenedObject {
+  info: ObjectInfo;
+  /** The object's bytes in order, as one stream, whatever breaks underneath. */
+  body: Readable;
+}
+
+function totalFrom(response: GetObjectCommandOutput): number {
+  const match = /\/(\d+)$/.exec(response.ContentRange ?? '');
+  return match ? Number(match[1]) : (response.ContentLength ?? 0);
+}
+
+async function firstResponse(
+  s3: S3Client,
+  pin: Pin,
+  range: string | undefined,
+): Promise<GetObjectCommandOutput> {
+  try {
+    return await pinnedGet(s3, pin, range);
+  } catch (error) {
+    if (isGone(error)) throw new ObjectGoneError(pin.key, httpStatus(error) ?? 0);
+    // An empty object has no byte 0 to range over; ask for all of it.
+    if (range && httpStatus(error) === 416) return firstResponse(s3, pin, undefined);
+    throw toPipelineError(error, `GET ${pin.key}`);
+  }
+}
+
+/**
+ * Opens the version of an object that an event announced, for streaming. Throws ObjectGoneError
+ * when that version was deleted or replaced before the read, and InputTooLargeError over maxBytes.
+ */
+export async function openObject(
+  s3: S3Client,
+  ref: ObjectRef,
+  options: ReadOptions = {},
+): Promise<OpenedObject> {
+  const concurrency = Math.max(1, options.concurrency ?? 1);
+  const rangeSize = options.rangeSize ?? DEFAULT_RANGE_SIZE;
+  const resume: ResumeOptions = {
+    maxResumes: options.maxResumes ?? DEFAULT_MAX_RESUMES,
+    backoffMs: options.backoffMs ?? 200,
+  };
+  const pin: Pin = { bucket: ref.bucket, key: ref.key, versionId: ref.versionId, eTag: ref.eTag };
+  const parallel = concurrency > 1 && (ref.size === undefined || ref.size > rangeSize);
+  const first = await firstResponse(s3, pin, parallel ? `bytes=0-${rangeSize - 1}` : undefined);
+
+  const total = totalFrom(first);
+  const info: ObjectInfo = {
+    bucket: ref.bucket,
+    key: ref.key,
+    size: total,
+    eTag: bareETag(first.ETag) ?? ref.eTag ?? '',
+    versionId: first.VersionId ?? ref.versionId,
+    contentType: first.ContentType,
+    lastModified: first.LastModified,
+    metadata: first.Metadata ?? {},
+  };
+  if (options.maxBytes !== undefined && total > options.maxBytes) {
+    (first.Body as Readable | undefined)?.destroy();
+    throw new InputTooLargeError(ref.key, total, options.maxBytes);
+  }
+  // Resumes must read exactly what the first response started, even when the event named no ETag.
+  pin.versionId = info.versionId;
+  pin.eTag = info.eTag || undefined;
+
+  const fetchedWhole = first.ContentRange === undefined;
+  const source =
+    parallel && !fetchedWhole
+      ? parallelRanges(s3, pin, total, first, { concurrency, rangeSize, resume })
+      : readRange(s3, pin, 0, undefined, total, resume, first);
+  return { info, body: Readable.from(source, { objectMode: false }) };
+}
