@@ -1,0 +1,187 @@
+data "aws_caller_identity" "current" {}
+
+data "aws_partition" "current" {}
+
+# Plan-time checks that span pipelines (a validation block on var.pipelines
+# cannot use the locals derived from it). Stores nothing.
+resource "terraform_data" "pipeline_rules" {
+  lifecycle {
+    precondition {
+      condition     = length(local.loop_messages) == 0
+      error_message = "Loop: ${join(" ", values(local.loop_messages))}"
+    }
+
+    precondition {
+      condition     = length(local.overlap_messages) == 0
+      error_message = "Overlap: ${join(" ", values(local.overlap_messages))}"
+    }
+  }
+}
+
+# ------------------------------------------------------------------ buckets --
+
+module "buckets" {
+  source   = "./modules/bucket"
+  for_each = var.buckets
+
+  bucket_prefix = "${var.project}-${each.key}-"
+  force_destroy = each.value.force_destroy
+  kms_key_arn   = each.value.kms_key_arn
+  lifecycle_days = {
+    noncurrent = each.value.noncurrent_days
+  }
+}
+
+# Holds the layer zips that layer versions are published from.
+module "artifacts_bucket" {
+  source = "./modules/bucket"
+
+  bucket_prefix = "${var.project}-artifacts-"
+  force_destroy = true
+}
+
+# ------------------------------------------------------------------- layers --
+
+module "layers" {
+  source   = "./modules/layer"
+  for_each = local.layers
+
+  name                     = "${var.project}-${each.key}"
+  zip_path                 = "${var.artifacts_dir}/layers/${each.key}.zip"
+  artifacts_bucket         = module.artifacts_bucket.name
+  compatible_architectures = each.value
+}
+
+# ------------------------------------------------------------------ network --
+
+module "network" {
+  source = "./modules/network"
+  count  = var.network.create ? 1 : 0
+
+  name        = var.project
+  region      = var.region
+  cidr        = var.network.cidr
+  azs         = var.network.azs
+  bucket_arns = [for k, b in module.buckets : b.arn]
+}
+
+# ---------------------------------------------------------------- functions --
+
+module "functions" {
+  source   = "./modules/function"
+  for_each = local.pipeline_routes
+
+  name        = local.pipeline_names[each.key]
+  description = "${each.value.function} for pipeline ${each.key}"
+  zip_path    = "${var.artifacts_dir}/functions/${each.value.function}.zip"
+  layers      = [for l in local.pipeline_layers[each.key] : module.layers[l].arn]
+  publish     = each.value.publish
+
+  compute = {
+    architecture         = each.value.architecture
+    memory_mb            = each.value.memory_mb
+    timeout_s            = each.value.timeout_s
+    reserved_concurrency = each.value.reserved_concurrency
+  }
+
+  async_invoke = {
+    max_retries     = each.value.max_retries
+    max_event_age_s = each.value.max_event_age_s
+  }
+
+  environment = merge(each.value.settings, {
+    OUTPUT_BUCKET           = module.buckets[each.value.output_logical].name
+    OUTPUT_PREFIX           = each.value.output_prefix
+    TRIGGER_PREFIX          = each.value.prefix
+    TRIGGER_SUFFIX          = each.value.suffix
+    POWERTOOLS_SERVICE_NAME = each.key
+    POWERTOOLS_LOG_LEVEL    = "INFO"
+  })
+
+  s3_object_access = {
+    ReadSource = {
+      bucket_arn = module.buckets[each.value.source_bucket].arn
+      prefix     = each.value.prefix
+      actions    = each.value.fn.source_actions
+    }
+    WriteOutput = {
+      bucket_arn = module.buckets[each.value.output_logical].arn
+      prefix     = each.value.output_key_prefix
+      actions    = each.value.fn.output_actions
+    }
+  }
+
+  s3_list_access = (
+    each.value.fn.list == "source" ? {
+      ListSource = {
+        bucket_arn = module.buckets[each.value.source_bucket].arn
+        prefix     = each.value.prefix
+      }
+    } :
+    each.value.fn.list == "output" ? {
+      ListOutput = {
+        bucket_arn = module.buckets[each.value.output_logical].arn
+        prefix     = each.value.output_key_prefix
+      }
+    } : {}
+  )
+
+  kms_key_arns = compact(distinct([
+    var.buckets[each.value.source_bucket].kms_key_arn,
+    var.buckets[each.value.output_logical].kms_key_arn,
+  ]))
+
+  queue = each.value.delivery == "queue" ? {
+    arn = "arn:${local.partition}:sqs:${var.region}:${local.account_id}:${local.pipeline_names[each.key]}"
+  } : null
+
+  vpc = var.network.create ? {
+    subnet_ids         = module.network[0].subnet_ids
+    security_group_ids = [module.network[0].security_group_id]
+  } : null
+
+  log_retention_days = var.log_retention_days
+
+  alarms = {
+    topic_arn = var.alarm_topic_arn
+  }
+
+  tags = { pipeline = each.key }
+}
+
+# ----------------------------------------------------------------- triggers --
+
+# One trigger module per source bucket, holding every pipeline on it.
+module "triggers" {
+  source = "./modules/trigger"
+  for_each = {
+    for b in distinct([for k, r in local.pipeline_routes : r.source_bucket]) : b => {
+      for k, r in local.pipeline_routes : k => r if r.source_bucket == b
+    }
+  }
+
+  bucket = {
+    name = module.buckets[each.key].name
+    arn  = module.buckets[each.key].arn
+  }
+  account_id      = local.account_id
+  alarm_topic_arn = var.alarm_topic_arn
+
+  pipelines = {
+    for k, r in each.value : k => {
+      delivery            = r.delivery
+      prefix              = r.prefix
+      suffix              = r.suffix
+      exclude_suffix      = r.output_logical == r.source_bucket ? r.output_suffix : null
+      function_name       = module.functions[k].name
+      function_target_arn = module.functions[k].target_arn
+      qualifier           = module.functions[k].qualifier
+      queue_name          = local.pipeline_names[k]
+      # SQS guidance: at least 6x the function timeout.
+      visibility_timeout_s  = 6 * r.timeout_s
+      batch_size            = r.batch_size
+      max_batching_window_s = r.batch_size > 10 ? 1 : 0
+      max_receive_count     = 5
+    }
+  }
+}

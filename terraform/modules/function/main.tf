@@ -1,0 +1,241 @@
+locals {
+  alias_name = "live"
+
+  alarms = var.alarms.create ? {
+    errors = {
+      description = "${var.name}: the function reported errors."
+      namespace   = "AWS/Lambda"
+      metric_name = "Errors"
+      statistic   = "Sum"
+      dimensions  = { FunctionName = var.name }
+    }
+    throttles = {
+      description = "${var.name}: invocations were throttled."
+      namespace   = "AWS/Lambda"
+      metric_name = "Throttles"
+      statistic   = "Sum"
+      dimensions  = { FunctionName = var.name }
+    }
+    dlq_depth = {
+      description = "${var.name}: failed asynchronous events are waiting in the DLQ."
+      namespace   = "AWS/SQS"
+      metric_name = "ApproximateNumberOfMessagesVisible"
+      statistic   = "Maximum"
+      dimensions  = { QueueName = aws_sqs_queue.dlq.name }
+    }
+  } : {}
+}
+
+resource "aws_cloudwatch_log_group" "this" {
+  name              = "/aws/lambda/${var.name}"
+  retention_in_days = var.log_retention_days
+  tags              = var.tags
+}
+
+# Failed asynchronous invocations (after retries or when too old) land here.
+resource "aws_sqs_queue" "dlq" {
+  name                      = "${var.name}-async-dlq"
+  sqs_managed_sse_enabled   = true
+  message_retention_seconds = 1209600
+  tags                      = var.tags
+}
+
+data "aws_iam_policy_document" "assume" {
+  statement {
+    sid     = "LambdaAssumeRole"
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["lambda.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role" "this" {
+  name               = var.name
+  assume_role_policy = data.aws_iam_policy_document.assume.json
+  tags               = var.tags
+}
+
+data "aws_iam_policy_document" "this" {
+  statement {
+    sid       = "WriteOwnLogs"
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = ["${aws_cloudwatch_log_group.this.arn}:*"]
+  }
+
+  statement {
+    sid       = "SendToOwnDlq"
+    actions   = ["sqs:SendMessage"]
+    resources = [aws_sqs_queue.dlq.arn]
+  }
+
+  dynamic "statement" {
+    for_each = var.s3_object_access
+
+    content {
+      sid       = statement.key
+      actions   = statement.value.actions
+      resources = ["${statement.value.bucket_arn}/${statement.value.prefix}*"]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = var.s3_list_access
+
+    content {
+      sid       = statement.key
+      actions   = ["s3:ListBucket"]
+      resources = [statement.value.bucket_arn]
+
+      condition {
+        test     = "StringLike"
+        variable = "s3:prefix"
+        values   = ["${statement.value.prefix}*"]
+      }
+    }
+  }
+
+  dynamic "statement" {
+    for_each = length(var.kms_key_arns) > 0 ? { UseBucketKeys = distinct(var.kms_key_arns) } : {}
+
+    content {
+      sid       = statement.key
+      actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+      resources = statement.value
+    }
+  }
+
+  dynamic "statement" {
+    for_each = var.queue == null ? {} : { ConsumeOwnQueue = var.queue.arn }
+
+    content {
+      sid       = statement.key
+      actions   = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility"]
+      resources = [statement.value]
+    }
+  }
+}
+
+resource "aws_iam_role_policy" "this" {
+  name   = "least-privilege"
+  role   = aws_iam_role.this.id
+  policy = data.aws_iam_policy_document.this.json
+}
+
+# The one documented exception to "no * resource": Lambda manages the
+# function's network interfaces with the execution role, and these EC2 actions
+# do not support resource-level permissions. Only created when a VPC is used,
+# and kept out of the main policy so that policy stays wildcard-free. (The
+# managed AWSLambdaVPCAccessExecutionRole would also grant logs on every log
+# group, which this module avoids.)
+data "aws_iam_policy_document" "vpc" {
+  count = var.vpc == null ? 0 : 1
+
+  statement {
+    sid = "ManageVpcNetworkInterfaces"
+    actions = [
+      "ec2:CreateNetworkInterface",
+      "ec2:DescribeNetworkInterfaces",
+      "ec2:DescribeSubnets",
+      "ec2:DeleteNetworkInterface",
+      "ec2:AssignPrivateIpAddresses",
+      "ec2:UnassignPrivateIpAddresses",
+    ]
+    resources = ["*"]
+  }
+}
+
+resource "aws_iam_role_policy" "vpc" {
+  count = var.vpc == null ? 0 : 1
+
+  name   = "vpc-network-interfaces"
+  role   = aws_iam_role.this.id
+  policy = data.aws_iam_policy_document.vpc[0].json
+}
+
+resource "aws_lambda_function" "this" {
+  function_name                  = var.name
+  description                    = var.description
+  role                           = aws_iam_role.this.arn
+  filename                       = var.zip_path
+  source_code_hash               = filebase64sha256(var.zip_path)
+  handler                        = var.runtime.handler
+  runtime                        = var.runtime.runtime
+  architectures                  = [var.compute.architecture]
+  memory_size                    = var.compute.memory_mb
+  timeout                        = var.compute.timeout_s
+  reserved_concurrent_executions = var.compute.reserved_concurrency
+  layers                         = var.layers
+  publish                        = var.publish
+  tags                           = var.tags
+
+  environment {
+    variables = var.environment
+  }
+
+  logging_config {
+    log_format            = "JSON"
+    log_group             = aws_cloudwatch_log_group.this.name
+    application_log_level = "INFO"
+    system_log_level      = "WARN"
+  }
+
+  dynamic "vpc_config" {
+    for_each = var.vpc == null ? {} : { this = var.vpc }
+
+    content {
+      subnet_ids         = vpc_config.value.subnet_ids
+      security_group_ids = vpc_config.value.security_group_ids
+    }
+  }
+
+  depends_on = [
+    aws_iam_role_policy.this,
+    aws_iam_role_policy.vpc,
+    aws_cloudwatch_log_group.this,
+  ]
+}
+
+# `live` is what triggers invoke; rolling back = pointing it at an older version.
+resource "aws_lambda_alias" "this" {
+  count = var.publish ? 1 : 0
+
+  name             = local.alias_name
+  description      = "Version that triggers invoke. Roll back with aws lambda update-alias."
+  function_name    = aws_lambda_function.this.function_name
+  function_version = aws_lambda_function.this.version
+}
+
+resource "aws_lambda_function_event_invoke_config" "this" {
+  function_name                = aws_lambda_function.this.function_name
+  qualifier                    = var.publish ? aws_lambda_alias.this[0].name : null
+  maximum_retry_attempts       = var.async_invoke.max_retries
+  maximum_event_age_in_seconds = var.async_invoke.max_event_age_s
+
+  destination_config {
+    on_failure {
+      destination = aws_sqs_queue.dlq.arn
+    }
+  }
+}
+
+resource "aws_cloudwatch_metric_alarm" "this" {
+  for_each = local.alarms
+
+  alarm_name          = "${var.name}-${replace(each.key, "_", "-")}"
+  alarm_description   = each.value.description
+  namespace           = each.value.namespace
+  metric_name         = each.value.metric_name
+  statistic           = each.value.statistic
+  dimensions          = each.value.dimensions
+  period              = var.alarms.period_s
+  evaluation_periods  = var.alarms.evaluation_periods
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = 0
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = var.alarms.topic_arn == null ? [] : [var.alarms.topic_arn]
+  ok_actions          = var.alarms.topic_arn == null ? [] : [var.alarms.topic_arn]
+  tags                = var.tags
+}

@@ -1,0 +1,91 @@
+output "name" {
+  description = "Function name."
+  value       = aws_lambda_function.this.function_name
+}
+
+output "arn" {
+  description = "Unqualified function ARN."
+  value       = aws_lambda_function.this.arn
+}
+
+output "target_arn" {
+  description = "What triggers invoke: the `live` alias ARN when published, else the function ARN. Available only once the role policy is attached."
+  value       = var.publish ? aws_lambda_alias.this[0].arn : aws_lambda_function.this.arn
+  depends_on  = [aws_iam_role_policy.this]
+}
+
+output "qualifier" {
+  description = "The alias name triggers use (\"live\"), or null when not published."
+  value       = var.publish ? aws_lambda_alias.this[0].name : null
+}
+
+output "version" {
+  description = "The latest published version (\"$LATEST\" when not published)."
+  value       = aws_lambda_function.this.version
+}
+
+output "role_name" {
+  description = "Execution role name."
+  value       = aws_iam_role.this.name
+}
+
+output "role_arn" {
+  description = "Execution role ARN."
+  value       = aws_iam_role.this.arn
+}
+
+output "policy_json" {
+  description = "The execution role's least-privilege policy document."
+  value       = data.aws_iam_policy_document.this.json
+}
+
+output "log_group_name" {
+  description = "The function's log group."
+  value       = aws_cloudwatch_log_group.this.name
+}
+
+output "dlq_arn" {
+  description = "ARN of the DLQ for failed asynchronous invocations."
+  value       = aws_sqs_queue.dlq.arn
+}
+
+output "dlq_url" {
+  description = "URL of the DLQ for failed asynchronous invocations."
+  value       = aws_sqs_queue.dlq.url
+}
+
+# Whole resources, for tests and debugging (terraform console).
+output "function" {
+  description = "The aws_lambda_function (all attributes)."
+  value       = aws_lambda_function.this
+}
+
+output "alias" {
+  description = "The `live` aws_lambda_alias, or null when not published."
+  value       = var.publish ? aws_lambda_alias.this[0] : null
+}
+
+output "event_invoke_config" {
+  description = "The aws_lambda_function_event_invoke_config (all attributes)."
+  value       = aws_lambda_function_event_invoke_config.this
+}
+
+output "dlq" {
+  description = "The async-invoke DLQ aws_sqs_queue (all attributes)."
+  value       = aws_sqs_queue.dlq
+}
+
+output "alarms" {
+  description = "aws_cloudwatch_metric_alarm by kind: errors, throttles, dlq_depth."
+  value       = aws_cloudwatch_metric_alarm.this
+}
+
+output "log_group" {
+  description = "The aws_cloudwatch_log_group (all attributes)."
+  value       = aws_cloudwatch_log_group.this
+}
+
+output "vpc_policy_json" {
+  description = "The ENI policy document, or null without a VPC."
+  value       = var.vpc == null ? null : data.aws_iam_policy_document.vpc[0].json
+}

@@ -1,0 +1,24 @@
+output "arn" {
+  description = "ARN of the published layer version (what a function's `layers` takes)."
+  value       = aws_lambda_layer_version.this.arn
+}
+
+output "version" {
+  description = "The published layer version number."
+  value       = aws_lambda_layer_version.this.version
+}
+
+output "source_code_hash" {
+  description = "base64 SHA-256 of the layer zip."
+  value       = local.zip_sha256
+}
+
+output "layer_version" {
+  description = "The aws_lambda_layer_version (all attributes)."
+  value       = aws_lambda_layer_version.this
+}
+
+output "object" {
+  description = "The uploaded aws_s3_object (all attributes)."
+  value       = aws_s3_object.this
+}

@@ -1,0 +1,172 @@
+locals {
+  direct = { for k, p in var.pipelines : k => p if p.delivery == "direct" }
+  queued = { for k, p in var.pipelines : k => p if p.delivery == "queue" }
+
+  # EventBridge wildcard patterns treat `*` as a wildcard and `\` as the escape
+  # character, so both are escaped in user-supplied prefixes and suffixes.
+  wildcard_escaped = {
+    for k, p in local.queued : k => {
+      prefix = replace(replace(p.prefix, "\\", "\\\\"), "*", "\\*")
+      suffix = replace(replace(p.suffix, "\\", "\\\\"), "*", "\\*")
+    }
+  }
+
+  # detail.object.key filter, as JSON (branches of different shapes).
+  key_filter_json = {
+    for k, p in local.queued : k => (
+      p.prefix != "" || p.suffix != "" ? jsonencode([{ wildcard = "${local.wildcard_escaped[k].prefix}*${local.wildcard_escaped[k].suffix}" }]) :
+      p.exclude_suffix != null ? jsonencode([{ "anything-but" = { suffix = p.exclude_suffix } }]) :
+      null
+    )
+  }
+
+  event_patterns = {
+    for k, p in local.queued : k => jsonencode({
+      source        = ["aws.s3"]
+      "detail-type" = ["Object Created"]
+      detail = jsondecode(local.key_filter_json[k] == null ? jsonencode({
+        bucket = { name = [var.bucket.name] }
+        }) : jsonencode({
+        bucket = { name = [var.bucket.name] }
+        object = { key = jsondecode(local.key_filter_json[k]) }
+      }))
+    })
+  }
+}
+
+# ---------------------------------------------------------------- direct ----
+
+resource "aws_lambda_permission" "this" {
+  for_each = local.direct
+
+  statement_id   = "AllowS3Invoke-${each.key}"
+  action         = "lambda:InvokeFunction"
+  function_name  = each.value.function_name
+  qualifier      = each.value.qualifier
+  principal      = "s3.amazonaws.com"
+  source_arn     = var.bucket.arn
+  source_account = var.account_id
+}
+
+# S3 keeps ONE notification configuration per bucket: this resource holds every
+# direct pipeline on the bucket, and turns on EventBridge delivery for the
+# queue pipelines.
+resource "aws_s3_bucket_notification" "this" {
+  bucket      = var.bucket.name
+  eventbridge = length(local.queued) > 0
+
+  dynamic "lambda_function" {
+    for_each = local.direct
+
+    content {
+      id                  = lambda_function.key
+      lambda_function_arn = lambda_function.value.function_target_arn
+      events              = ["s3:ObjectCreated:*"]
+      filter_prefix       = lambda_function.value.prefix == "" ? null : lambda_function.value.prefix
+      filter_suffix       = lambda_function.value.suffix == "" ? null : lambda_function.value.suffix
+    }
+  }
+
+  depends_on = [aws_lambda_permission.this]
+}
+
+# ----------------------------------------------------------------- queue ----
+
+resource "aws_sqs_queue" "dlq" {
+  for_each = local.queued
+
+  name                      = "${each.value.queue_name}-dlq"
+  sqs_managed_sse_enabled   = true
+  message_retention_seconds = 1209600
+  tags                      = var.tags
+}
+
+resource "aws_sqs_queue" "this" {
+  for_each = local.queued
+
+  name                       = each.value.queue_name
+  sqs_managed_sse_enabled    = true
+  visibility_timeout_seconds = each.value.visibility_timeout_s
+  message_retention_seconds  = 345600
+  redrive_policy = jsonencode({
+    deadLetterTargetArn = aws_sqs_queue.dlq[each.key].arn
+    maxReceiveCount     = each.value.max_receive_count
+  })
+  tags = var.tags
+}
+
+resource "aws_cloudwatch_event_rule" "this" {
+  for_each = local.queued
+
+  name          = each.value.queue_name
+  description   = "Objects created in ${var.bucket.name} for pipeline ${each.key}"
+  event_pattern = local.event_patterns[each.key]
+  tags          = var.tags
+}
+
+data "aws_iam_policy_document" "queue" {
+  for_each = local.queued
+
+  statement {
+    sid       = "AllowRuleToSend"
+    actions   = ["sqs:SendMessage"]
+    resources = [aws_sqs_queue.this[each.key].arn]
+
+    principals {
+      type        = "Service"
+      identifiers = ["events.amazonaws.com"]
+    }
+
+    condition {
+      test     = "ArnEquals"
+      variable = "aws:SourceArn"
+      values   = [aws_cloudwatch_event_rule.this[each.key].arn]
+    }
+  }
+}
+
+resource "aws_sqs_queue_policy" "this" {
+  for_each = local.queued
+
+  queue_url = aws_sqs_queue.this[each.key].url
+  policy    = data.aws_iam_policy_document.queue[each.key].json
+}
+
+resource "aws_cloudwatch_event_target" "this" {
+  for_each = local.queued
+
+  rule      = aws_cloudwatch_event_rule.this[each.key].name
+  target_id = "sqs"
+  arn       = aws_sqs_queue.this[each.key].arn
+
+  depends_on = [aws_sqs_queue_policy.this]
+}
+
+resource "aws_lambda_event_source_mapping" "this" {
+  for_each = local.queued
+
+  event_source_arn                   = aws_sqs_queue.this[each.key].arn
+  function_name                      = each.value.function_target_arn
+  batch_size                         = each.value.batch_size
+  maximum_batching_window_in_seconds = each.value.max_batching_window_s
+  function_response_types            = ["ReportBatchItemFailures"]
+}
+
+resource "aws_cloudwatch_metric_alarm" "dlq" {
+  for_each = var.create_alarms ? local.queued : {}
+
+  alarm_name          = "${each.value.queue_name}-dlq-depth"
+  alarm_description   = "Pipeline ${each.key}: messages failed ${each.value.max_receive_count} times and wait in the DLQ."
+  namespace           = "AWS/SQS"
+  metric_name         = "ApproximateNumberOfMessagesVisible"
+  statistic           = "Maximum"
+  dimensions          = { QueueName = aws_sqs_queue.dlq[each.key].name }
+  period              = 300
+  evaluation_periods  = 1
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = 0
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = var.alarm_topic_arn == null ? [] : [var.alarm_topic_arn]
+  ok_actions          = var.alarm_topic_arn == null ? [] : [var.alarm_topic_arn]
+  tags                = var.tags
+}

@@ -1,0 +1,65 @@
+output "event_patterns" {
+  description = "EventBridge event pattern (JSON) per queue pipeline."
+  value       = local.event_patterns
+}
+
+output "queue_urls" {
+  description = "SQS queue URL per queue pipeline."
+  value       = { for k, q in aws_sqs_queue.this : k => q.url }
+}
+
+output "queue_arns" {
+  description = "SQS queue ARN per queue pipeline."
+  value       = { for k, q in aws_sqs_queue.this : k => q.arn }
+}
+
+output "dlq_urls" {
+  description = "DLQ URL per queue pipeline."
+  value       = { for k, q in aws_sqs_queue.dlq : k => q.url }
+}
+
+output "rule_arns" {
+  description = "EventBridge rule ARN per queue pipeline."
+  value       = { for k, r in aws_cloudwatch_event_rule.this : k => r.arn }
+}
+
+# Whole resources, for tests and debugging (terraform console).
+output "notification" {
+  description = "The bucket's aws_s3_bucket_notification (all attributes)."
+  value       = aws_s3_bucket_notification.this
+}
+
+output "permissions" {
+  description = "aws_lambda_permission per direct pipeline (all attributes)."
+  value       = aws_lambda_permission.this
+}
+
+output "rules" {
+  description = "aws_cloudwatch_event_rule per queue pipeline (all attributes)."
+  value       = aws_cloudwatch_event_rule.this
+}
+
+output "targets" {
+  description = "aws_cloudwatch_event_target per queue pipeline (all attributes)."
+  value       = aws_cloudwatch_event_target.this
+}
+
+output "queues" {
+  description = "aws_sqs_queue per queue pipeline (all attributes)."
+  value       = aws_sqs_queue.this
+}
+
+output "queue_dlqs" {
+  description = "The DLQ aws_sqs_queue per queue pipeline (all attributes)."
+  value       = aws_sqs_queue.dlq
+}
+
+output "queue_policy_json" {
+  description = "The queue policy document per queue pipeline."
+  value       = { for k, d in data.aws_iam_policy_document.queue : k => d.json }
+}
+
+output "event_source_mappings" {
+  description = "aws_lambda_event_source_mapping per queue pipeline (all attributes)."
+  value       = aws_lambda_event_source_mapping.this
+}

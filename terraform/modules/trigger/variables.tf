@@ -1,0 +1,79 @@
+variable "bucket" {
+  description = "The source bucket every pipeline of this module watches (real name and ARN)."
+  type = object({
+    name = string
+    arn  = string
+  })
+}
+
+variable "account_id" {
+  description = "The AWS account that owns the bucket; set as source_account on the Lambda permissions."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[0-9]{12}$", var.account_id))
+    error_message = "account_id must be a 12-digit AWS account id."
+  }
+}
+
+variable "pipelines" {
+  description = <<-EOT
+    Every pipeline whose source is this bucket, keyed by pipeline name.
+    direct: S3 notification -> function (one notification resource holds them all).
+    queue: S3 -> EventBridge rule -> SQS queue (queue_name, with its own DLQ) -> event source mapping.
+    exclude_suffix (queue only): when prefix and suffix are empty, keys ending in it are not matched
+    (anything-but), so a function's own outputs do not trigger it.
+  EOT
+  type = map(object({
+    delivery              = string
+    prefix                = optional(string, "")
+    suffix                = optional(string, "")
+    exclude_suffix        = optional(string)
+    function_name         = string
+    function_target_arn   = string
+    qualifier             = optional(string)
+    queue_name            = optional(string)
+    visibility_timeout_s  = optional(number, 1800)
+    batch_size            = optional(number, 10)
+    max_batching_window_s = optional(number, 0)
+    max_receive_count     = optional(number, 5)
+  }))
+
+  validation {
+    condition     = alltrue([for k, p in var.pipelines : contains(["direct", "queue"], p.delivery)])
+    error_message = "Every pipeline's delivery must be \"direct\" or \"queue\"."
+  }
+
+  validation {
+    condition     = alltrue([for k, p in var.pipelines : p.delivery == "direct" || try(can(regex("^[A-Za-z0-9_-]{1,76}$", p.queue_name)), false)])
+    error_message = "Every queue pipeline needs a queue_name of 1-76 letters, digits, hyphens or underscores (\"-dlq\" is appended for its DLQ)."
+  }
+
+  validation {
+    condition = alltrue([
+      for k, p in var.pipelines :
+      p.batch_size >= 1 && p.batch_size <= 10000 && p.max_receive_count >= 1 &&
+      p.visibility_timeout_s >= 0 && p.visibility_timeout_s <= 43200 &&
+      (p.batch_size <= 10 || p.max_batching_window_s >= 1)
+    ])
+    error_message = "batch_size must be 1-10000 (above 10 needs max_batching_window_s >= 1), max_receive_count at least 1, visibility_timeout_s 0-43200."
+  }
+}
+
+variable "alarm_topic_arn" {
+  description = "SNS topic notified when a queue's DLQ holds messages, or null."
+  type        = string
+  default     = null
+}
+
+variable "create_alarms" {
+  description = "Create a DLQ-depth alarm for every queue pipeline."
+  type        = bool
+  default     = true
+}
+
+variable "tags" {
+  description = "Tags added to every resource of the module."
+  type        = map(string)
+  default     = {}
+}
