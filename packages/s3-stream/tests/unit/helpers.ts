@@ -1,0 +1,81 @@
+import { S3ServiceException } from '@aws-sdk/client-s3';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import type { Logger } from '../../src/logger';
+
+/** The AWS sample events in tests/fixtures/events (see its README for where each comes from). */
+export const FIXTURES = join(__dirname, '..', 'fixtures', 'events');
+
+export function fixture<T = Record<string, unknown>>(name: string): T {
+  return JSON.parse(readFileSync(join(FIXTURES, name), 'utf8')) as T;
+}
+
+export function fixtureText(name: string): string {
+  return readFileSync(join(FIXTURES, name), 'utf8');
+}
+
+/** An error shaped the way the SDK throws a service error with an HTTP answer. */
+export function s3Error(name: string, status: number): S3ServiceException {
+  return new S3ServiceException({
+    name,
+    message: `${name} (${status})`,
+    $fault: status >= 500 ? 'server' : 'client',
+    $metadata: { httpStatusCode: status },
+  });
+}
+
+/** A network error that never got an HTTP answer, the way Node reports a reset socket. */
+export function connectionReset(): Error {
+  return Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET', errno: -104 });
+}
+
+/** A body that delivers `bytes` in chunks of `chunkSize`. */
+export function bodyOf(bytes: Buffer, chunkSize = 16): Readable {
+  const chunks: Buffer[] = [];
+  for (let i = 0; i < bytes.length; i += chunkSize) chunks.push(bytes.subarray(i, i + chunkSize));
+  return Readable.from(chunks, { objectMode: false });
+}
+
+/**
+ * A body that delivers `bytes`, then breaks the way a reset socket does: the stream is destroyed
+ * with `error` once the consumer has had the bytes.
+ */
+export function breakingBody(bytes: Buffer, error: Error = connectionReset()): Readable {
+  let sent = false;
+  return new Readable({
+    read() {
+      if (!sent) {
+        sent = true;
+        if (bytes.length) this.push(bytes);
+        return;
+      }
+      setImmediate(() => this.destroy(error));
+    },
+  });
+}
+
+/** Deterministic bytes that are not all the same, so an out-of-order or replayed byte shows. */
+export function sampleBytes(length: number): Buffer {
+  const bytes = Buffer.alloc(length);
+  for (let i = 0; i < length; i++) bytes[i] = (i * 31 + 7) % 251;
+  return bytes;
+}
+
+export async function readAll(stream: AsyncIterable<Buffer | string>): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.from(chunk));
+  return Buffer.concat(chunks);
+}
+
+export interface FakeLogger {
+  info: jest.Mock;
+  warn: jest.Mock;
+  error: jest.Mock;
+  debug: jest.Mock;
+}
+
+export function fakeLogger(): FakeLogger & { asLogger: Logger } {
+  const fake = { info: jest.fn(), warn: jest.fn(), error: jest.fn(), debug: jest.fn() };
+  return { ...fake, asLogger: fake as unknown as Logger };
+}
