@@ -1,4 +1,6 @@
-import { S3ServiceException } from '@aws-sdk/client-s3';
+import { S3ServiceException, type GetObjectCommandOutput } from '@aws-sdk/client-s3';
+// Registered at runtime by jest's setupFilesAfterEnv; imported here for the matcher types.
+import 'aws-sdk-client-mock-jest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -30,29 +32,33 @@ export function connectionReset(): Error {
   return Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET', errno: -104 });
 }
 
+/** A Node stream typed as a GetObject body (the code under test only iterates it). */
+export type StreamingBody = Readable & NonNullable<GetObjectCommandOutput['Body']>;
+
 /** A body that delivers `bytes` in chunks of `chunkSize`. */
-export function bodyOf(bytes: Buffer, chunkSize = 16): Readable {
+export function bodyOf(bytes: Buffer, chunkSize = 16): StreamingBody {
   const chunks: Buffer[] = [];
   for (let i = 0; i < bytes.length; i += chunkSize) chunks.push(bytes.subarray(i, i + chunkSize));
-  return Readable.from(chunks, { objectMode: false });
+  return Readable.from(chunks, { objectMode: false }) as StreamingBody;
 }
 
 /**
  * A body that delivers `bytes`, then breaks the way a reset socket does: the stream is destroyed
  * with `error` once the consumer has had the bytes.
  */
-export function breakingBody(bytes: Buffer, error: Error = connectionReset()): Readable {
+export function breakingBody(bytes: Buffer, error: Error = connectionReset()): StreamingBody {
   let sent = false;
-  return new Readable({
+  const body = new Readable({
     read() {
-      if (!sent) {
+      if (!sent && bytes.length) {
         sent = true;
-        if (bytes.length) this.push(bytes);
+        this.push(bytes);
         return;
       }
       setImmediate(() => this.destroy(error));
     },
   });
+  return body as StreamingBody;
 }
 
 /** Deterministic bytes that are not all the same, so an out-of-order or replayed byte shows. */
