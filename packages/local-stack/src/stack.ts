@@ -183,7 +183,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       const p = vars.pipelines[route.pipeline]!;
       const logFile = join(dataDir, 'logs', `${route.pipeline}.log`);
       writeFileSync(logFile, '');
-      let delivery: Delivery | undefined;
+      // The worker logs before its Delivery exists (cold start); lines go to the file regardless.
+      const sink: { delivery?: Delivery } = {};
       const worker = new FunctionWorker({
         taskDir: layout.taskDirs[route.pipeline]!,
         optDir: layout.optDir,
@@ -191,12 +192,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         timeoutMs: p.timeout_s * 1000,
         onLog: (line) => {
           appendFileSync(logFile, `${line}\n`);
-          delivery?.recordLog(line);
+          sink.delivery?.recordLog(line);
           options.onFunctionLog?.(route.pipeline, line);
         },
       });
       workers.push(worker);
-      delivery = new Delivery({
+      const delivery = new Delivery({
         route,
         worker,
         region: vars.region,
@@ -209,6 +210,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           options.onInvocation?.(invocation);
         },
       });
+      sink.delivery = delivery;
       deliveries.set(route.pipeline, delivery);
     }
 
