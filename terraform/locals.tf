@@ -94,8 +94,11 @@ locals {
   # trigger after the exclusions the delivery mode applies.
   loop_messages = {
     for k, r in local.pipeline_routes : k => format(
-      "pipeline %q (%s) writes %q... into its own source bucket %q, which its trigger (prefix %q, suffix %q, %s delivery) would match again; set output_bucket to another bucket, or choose an output_prefix/prefix/suffix that its outputs cannot match.",
-      k, r.function, "${r.output_key_prefix}${r.output_suffix == null ? "" : "*${r.output_suffix}"}", r.source_bucket, r.prefix, r.suffix, r.delivery,
+      "pipeline %q (%s) writes %q into its own source bucket %q, which its trigger (prefix %q, suffix %q, %s delivery) would match again; %s",
+      k, r.function, "${r.output_key_prefix}*${r.output_suffix == null ? "" : r.output_suffix}", r.source_bucket, r.prefix, r.suffix, r.delivery,
+      r.fn.output_in_source
+      ? "give it a suffix that its outputs do not end with, or use delivery = \"queue\" with an empty prefix and suffix (its outputs are then excluded)."
+      : "set output_bucket to another bucket, or an output_prefix outside the trigger prefix, or a suffix its outputs do not end with.",
     )
     if r.output_logical == r.source_bucket
     && (startswith(r.output_key_prefix, r.prefix) || startswith(r.prefix, r.output_key_prefix))
@@ -134,8 +137,11 @@ locals {
     for l in distinct(flatten(values(local.pipeline_layers))) : l => local.layer_catalog[l]
   }
 
-  account_id = data.aws_caller_identity.current.account_id
-  partition  = data.aws_partition.current.partition
+  context = {
+    partition  = data.aws_partition.current.partition
+    region     = var.region
+    account_id = data.aws_caller_identity.current.account_id
+  }
 
   pipeline_names = { for k, _ in var.pipelines : k => "${var.project}-${k}" }
 }

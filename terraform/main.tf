@@ -72,6 +72,7 @@ module "functions" {
   for_each = local.pipeline_routes
 
   name        = local.pipeline_names[each.key]
+  context     = local.context
   description = "${each.value.function} for pipeline ${each.key}"
   zip_path    = "${var.artifacts_dir}/functions/${each.value.function}.zip"
   layers      = [for l in local.pipeline_layers[each.key] : module.layers[l].arn]
@@ -132,7 +133,7 @@ module "functions" {
   ]))
 
   queue = each.value.delivery == "queue" ? {
-    arn = "arn:${local.partition}:sqs:${var.region}:${local.account_id}:${local.pipeline_names[each.key]}"
+    arn = "arn:${local.context.partition}:sqs:${var.region}:${local.context.account_id}:${local.pipeline_names[each.key]}"
   } : null
 
   vpc = var.network.create ? {
@@ -164,7 +165,7 @@ module "triggers" {
     name = module.buckets[each.key].name
     arn  = module.buckets[each.key].arn
   }
-  account_id      = local.account_id
+  context         = local.context
   alarm_topic_arn = var.alarm_topic_arn
 
   pipelines = {

@@ -1,6 +1,12 @@
 locals {
   alias_name = "live"
 
+  # Built from names (not resource attributes) so the policy renders at plan time.
+  arn_prefix    = "arn:${var.context.partition}"
+  log_group_arn = "${local.arn_prefix}:logs:${var.context.region}:${var.context.account_id}:log-group:/aws/lambda/${var.name}"
+  dlq_name      = "${var.name}-async-dlq"
+  dlq_arn       = "${local.arn_prefix}:sqs:${var.context.region}:${var.context.account_id}:${local.dlq_name}"
+
   alarms = var.alarms.create ? {
     errors = {
       description = "${var.name}: the function reported errors."
@@ -34,7 +40,7 @@ resource "aws_cloudwatch_log_group" "this" {
 
 # Failed asynchronous invocations (after retries or when too old) land here.
 resource "aws_sqs_queue" "dlq" {
-  name                      = "${var.name}-async-dlq"
+  name                      = local.dlq_name
   sqs_managed_sse_enabled   = true
   message_retention_seconds = 1209600
   tags                      = var.tags
@@ -62,13 +68,13 @@ data "aws_iam_policy_document" "this" {
   statement {
     sid       = "WriteOwnLogs"
     actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
-    resources = ["${aws_cloudwatch_log_group.this.arn}:*"]
+    resources = ["${local.log_group_arn}:*"]
   }
 
   statement {
     sid       = "SendToOwnDlq"
     actions   = ["sqs:SendMessage"]
-    resources = [aws_sqs_queue.dlq.arn]
+    resources = [local.dlq_arn]
   }
 
   dynamic "statement" {

@@ -8,6 +8,20 @@ variable "name" {
   }
 }
 
+variable "context" {
+  description = "Partition, region and account the resources live in. ARNs in policies are built from these and the names, so policies render at plan time."
+  type = object({
+    partition  = optional(string, "aws")
+    region     = string
+    account_id = string
+  })
+
+  validation {
+    condition     = can(regex("^[0-9]{12}$", var.context.account_id)) && can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]+$", var.context.region)) && can(regex("^aws(-[a-z]+)*$", var.context.partition))
+    error_message = "context needs a 12-digit account_id, a region like eu-west-1 and a partition like aws."
+  }
+}
+
 variable "description" {
   description = "Function description."
   type        = string

@@ -1,4 +1,8 @@
 locals {
+  # Built from names (not resource attributes) so the queue policies render at plan time.
+  queue_arns = { for k, p in var.pipelines : k => "arn:${var.context.partition}:sqs:${var.context.region}:${var.context.account_id}:${p.queue_name}" if p.delivery == "queue" }
+  rule_arns  = { for k, p in var.pipelines : k => "arn:${var.context.partition}:events:${var.context.region}:${var.context.account_id}:rule/${p.queue_name}" if p.delivery == "queue" }
+
   direct = { for k, p in var.pipelines : k => p if p.delivery == "direct" }
   queued = { for k, p in var.pipelines : k => p if p.delivery == "queue" }
 
@@ -45,7 +49,7 @@ resource "aws_lambda_permission" "this" {
   qualifier      = each.value.qualifier
   principal      = "s3.amazonaws.com"
   source_arn     = var.bucket.arn
-  source_account = var.account_id
+  source_account = var.context.account_id # the bucket owner
 }
 
 # S3 keeps ONE notification configuration per bucket: this resource holds every
@@ -110,7 +114,7 @@ data "aws_iam_policy_document" "queue" {
   statement {
     sid       = "AllowRuleToSend"
     actions   = ["sqs:SendMessage"]
-    resources = [aws_sqs_queue.this[each.key].arn]
+    resources = [local.queue_arns[each.key]]
 
     principals {
       type        = "Service"
@@ -120,7 +124,7 @@ data "aws_iam_policy_document" "queue" {
     condition {
       test     = "ArnEquals"
       variable = "aws:SourceArn"
-      values   = [aws_cloudwatch_event_rule.this[each.key].arn]
+      values   = [local.rule_arns[each.key]]
     }
   }
 }

@@ -6,13 +6,17 @@ variable "bucket" {
   })
 }
 
-variable "account_id" {
-  description = "The AWS account that owns the bucket; set as source_account on the Lambda permissions."
-  type        = string
+variable "context" {
+  description = "Partition, region and account the bucket and queues live in. ARNs in policies are built from these and the names, so policies render at plan time."
+  type = object({
+    partition  = optional(string, "aws")
+    region     = string
+    account_id = string
+  })
 
   validation {
-    condition     = can(regex("^[0-9]{12}$", var.account_id))
-    error_message = "account_id must be a 12-digit AWS account id."
+    condition     = can(regex("^[0-9]{12}$", var.context.account_id)) && can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]+$", var.context.region)) && can(regex("^aws(-[a-z]+)*$", var.context.partition))
+    error_message = "context needs a 12-digit account_id, a region like eu-west-1 and a partition like aws."
   }
 }
 
