@@ -26,9 +26,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       env: {
         ...process.env,
         EMULATOR_PORT: String(options.port ?? 0),
+        EMULATOR_EXIT_WITH_PARENT: '1',
         ...(options.storageDir ? { EMULATOR_STORAGE_DIR: options.storageDir } : {}),
       },
-      stdio: ['ignore', 'pipe', 'inherit'],
+      // stdin is how the emulator notices that its parent died without stopping it.
+      stdio: ['pipe', 'pipe', 'inherit'],
     },
   );
   const lines = createInterface({ input: child.stdout! });
@@ -45,7 +47,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     endpoint: `http://127.0.0.1:${port}`,
     port,
     async stop() {
-      if (child.exitCode !== null) return;
+      if (child.exitCode !== null || child.signalCode !== null) return;
       const done = once(child, 'exit');
       child.kill('SIGTERM');
       await done;

@@ -82,4 +82,7 @@ process.on('message', async (message) => {
     send({ type: 'result', id, ok: false, error: describeError(error) });
   }
 });
+// The parent owns this environment's life: a Ctrl-C in the terminal reaches the whole process
+// group, but only the parent decides when to stop (and exits us through the IPC channel).
+process.on('SIGINT', () => undefined);
 process.on('disconnect', () => process.exit(0));
