@@ -49,6 +49,12 @@ const FILES: TestFile[] = [
   { key: 'big/multipart.bin', body: randomBytes(12 * MiB), multipart: true },
 ];
 const COPY = { from: 'one-byte.txt', to: 'copies/one byte (copy).txt' };
+/** A browser-style POST form upload, whose key S3 builds from ${filename}. */
+const FORM = {
+  key: 'forms/${filename}',
+  filename: 'from a form é.txt',
+  stored: 'forms/from a form é.txt',
+};
 /** A user's own .md5 file: the queue rule's anything-but filter must keep it from checksum. */
 const USER_MD5 = { key: 'manual/checksums.md5', body: Buffer.from('not ours\n') };
 
@@ -113,6 +119,11 @@ beforeAll(async () => {
       CopySource: `${uploads}/${encodeURIComponent(COPY.from)}`,
     }),
   );
+  const form = new FormData();
+  form.append('key', FORM.key);
+  form.append('file', new Blob(['posted through a form\n']), FORM.filename);
+  const posted = await fetch(`${stack.endpoint}/${uploads}`, { method: 'POST', body: form });
+  if (posted.status !== 204) throw new Error(`form upload answered ${posted.status}`);
   await s3.send(new PutObjectCommand({ Bucket: uploads, Key: USER_MD5.key, Body: USER_MD5.body }));
   await stack.waitForIdle(60_000);
 }, 240_000);
@@ -123,7 +134,7 @@ afterAll(async () => {
   for (const dir of [dataDir, work]) if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-const KEYS = [...FILES.map((f) => f.key), COPY.to];
+const KEYS = [...FILES.map((f) => f.key), COPY.to, FORM.stored];
 
 describe('checksum sidecars', () => {
   it.each(KEYS)('md5sum -c verifies %s', async (key) => {
