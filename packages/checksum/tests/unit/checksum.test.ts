@@ -282,6 +282,27 @@ describe('checksumObject', () => {
     expect(s3Mock).not.toReceiveCommand(PutObjectCommand);
   });
 
+  it('releases the GET response when it skips its own output', async () => {
+    // Prepare
+    const sdkBody = bodyOf(BYTES, 100);
+    givenSource();
+    s3Mock.on(GetObjectCommand).resolves({
+      ETag: `"${MD5}"`,
+      VersionId: VERSION,
+      ContentLength: BYTES.length,
+      Metadata: { processor: 'checksum' },
+      Body: sdkBody,
+    });
+
+    // Act
+    const result = await checksumObject(s3, ref, config, fakeLogger().asLogger);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+
+    // Assess
+    expect(result.reason).toBe('own-output');
+    expect(sdkBody.destroyed).toBe(true);
+  });
+
   it('checksums an empty object', async () => {
     // Prepare
     const empty = Buffer.alloc(0);

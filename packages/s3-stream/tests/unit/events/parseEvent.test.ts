@@ -380,6 +380,27 @@ describe('parseEvent', () => {
       expect(parsed.items[0]!.refs[0]!.key).toBe('reports/Q1 2024+final.csv');
     });
 
+    it('marks a task whose key is not valid percent-encoding as a permanent error on that task', () => {
+      // Prepare
+      const event = fixture<Json>('batch-1.0.json');
+      const good = event.tasks[0];
+      event.tasks = [
+        { ...good, taskId: 'task-1', s3Key: '100%.txt' },
+        { ...good, taskId: 'task-2', s3Key: 'fine.txt' },
+      ];
+
+      // Act
+      const parse = (): ReturnType<typeof parseEvent> => parseEvent(event);
+
+      // Assess
+      expect(parse).not.toThrow();
+      const parsed = parse();
+      expect(parsed.items[0]!.id).toBe('task-1');
+      expect(parsed.items[0]!.refs).toEqual([]);
+      expect(parsed.items[0]!.error).toBeInstanceOf(PermanentError);
+      expect(parsed.items[1]!.refs[0]!.key).toBe('fine.txt');
+    });
+
     it('marks a task with an ARN that holds no bucket as a permanent error on that task', () => {
       // Prepare
       const event = fixture<Json>('batch-1.0.json');

@@ -460,6 +460,29 @@ describe('createPipelineHandler', () => {
       });
     });
 
+    it.each(['1.0', '2.0'] as const)(
+      'answers PermanentFailure for a schema %s task whose key is not valid percent-encoding',
+      async (version) => {
+        // Prepare
+        const { handler, processFn } = setup(processed);
+        const event = batchEvent(version, ['100%.txt', 'fine.jpg']);
+
+        // Act
+        const result = (await handler(event)) as Json;
+
+        // Assess
+        expect(result.results).toEqual([
+          {
+            taskId: 'task-1',
+            resultCode: 'PermanentFailure',
+            resultString: expect.stringContaining('100%.txt'),
+          },
+          { taskId: 'task-2', resultCode: 'Succeeded', resultString: 'processed' },
+        ]);
+        expect(processFn).toHaveBeenCalledTimes(1);
+      },
+    );
+
     it('answers PermanentFailure for a task whose bucket ARN cannot be read', async () => {
       // Prepare
       const { handler, processFn } = setup(processed);

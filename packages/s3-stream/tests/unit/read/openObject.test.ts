@@ -531,6 +531,51 @@ describe('openObject', () => {
     });
   });
 
+  describe('releasing the S3 response', () => {
+    it.each([1, 3])(
+      'destroys the response body when the consumer destroys the stream unread (concurrency %i)',
+      async (concurrency) => {
+        // Prepare
+        const sdkBody = bodyOf(sampleBytes(40));
+        s3Mock.on(GetObjectCommand).resolves({
+          ETag: `"${ETAG}"`,
+          VersionId: VERSION,
+          ContentLength: concurrency > 1 ? 10 : 40,
+          ContentRange: concurrency > 1 ? 'bytes 0-9/40' : undefined,
+          Body: sdkBody,
+        });
+        const { body } = await openObject(s3, versionedRef, { concurrency, rangeSize: 10 });
+
+        // Act
+        body.destroy();
+        await new Promise((resolve) => setTimeout(resolve, 10));
+
+        // Assess
+        expect(body.destroyed).toBe(true);
+        expect(sdkBody.destroyed).toBe(true);
+      },
+    );
+
+    it('destroys the response body when the consumer stops part-way', async () => {
+      // Prepare
+      const sdkBody = bodyOf(sampleBytes(40), 8);
+      s3Mock
+        .on(GetObjectCommand)
+        .resolves({ ETag: `"${ETAG}"`, VersionId: VERSION, ContentLength: 40, Body: sdkBody });
+      const { body } = await openObject(s3, versionedRef);
+
+      // Act
+      for await (const chunk of body) {
+        expect(chunk.length).toBeGreaterThan(0);
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 10));
+
+      // Assess
+      expect(sdkBody.destroyed).toBe(true);
+    });
+  });
+
   describe('sizes', () => {
     it('reads a 0-byte object', async () => {
       // Prepare
