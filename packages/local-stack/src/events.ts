@@ -113,7 +113,8 @@ export function eventBridgeEvent(object: CreatedObject, region: string) {
       version: '0',
       bucket: { name: object.bucket },
       object: {
-        key: encodeS3Key(object.key),
+        // Unlike notifications, EventBridge events carry the key as stored (not URL-encoded).
+        key: object.key,
         size: object.size,
         etag: object.eTag,
         sequencer: object.sequencer,

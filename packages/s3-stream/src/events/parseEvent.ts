@@ -64,11 +64,15 @@ function fromS3Record(record: S3NotificationRecord): ObjectRef | undefined {
   };
 }
 
+/**
+ * EventBridge carries the key as stored, not URL-encoded: real events show raw characters (such
+ * as `:`) that a notification would have encoded. Decoding it would turn `+` into a space.
+ */
 function fromEventBridge(event: EventBridgeObjectCreated): ObjectRef {
   const { bucket, object } = event.detail;
   return {
     bucket: bucket.name,
-    key: decodeS3Key(object.key),
+    key: object.key,
     size: object.size,
     eTag: bareETag(object.etag),
     versionId: object['version-id'] || undefined,
@@ -82,10 +86,13 @@ function fromBatch(event: BatchEvent): WorkItem[] {
     if (!bucket) {
       return { id: task.taskId, refs: [], error: new PermanentError(`Bad bucket ARN in task`) };
     }
-    return {
-      id: task.taskId,
-      refs: [{ bucket, key: decodeS3Key(task.s3Key), versionId: task.s3VersionId || undefined }],
-    };
+    try {
+      const key = decodeS3Key(task.s3Key);
+      return { id: task.taskId, refs: [{ bucket, key, versionId: task.s3VersionId || undefined }] };
+    } catch (error) {
+      // One bad key fails its own task, not the whole Batch invocation.
+      return { id: task.taskId, refs: [], error: error as PermanentError };
+    }
   });
 }
 

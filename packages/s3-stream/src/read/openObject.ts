@@ -93,5 +93,9 @@ export async function openObject(
     parallel && !fetchedWhole
       ? parallelRanges(s3, pin, total, first, { concurrency, rangeSize, resume })
       : readRange(s3, pin, 0, undefined, total, resume, first);
-  return { info, body: Readable.from(source, { objectMode: false }) };
+  const body = Readable.from(source, { objectMode: false });
+  // A consumer may destroy the stream before reading a byte (e.g. on a skip); the generator then
+  // never runs, so the open response must be released here or its socket stays taken.
+  body.once('close', () => (first.Body as Readable | undefined)?.destroy());
+  return { info, body };
 }

@@ -307,6 +307,18 @@ describe('parseEvent', () => {
     });
   });
 
+  it('takes EventBridge keys as stored: a + stays a plus and % is not decoded', () => {
+    // Prepare
+    const event = fixture<Json>('eventbridge-object-created.json');
+    event.detail.object.key = 'raw/2023-08-08T14:03:40 a+b 100%.zip';
+
+    // Act
+    const parsed = parseEvent(event);
+
+    // Assess
+    expect(parsed.items[0]!.refs[0]!.key).toBe('raw/2023-08-08T14:03:40 a+b 100%.zip');
+  });
+
   it('accepts an EventBridge event that carries detail.event-version', () => {
     // Prepare
     const event = fixture<Json>('eventbridge-object-created.json');
