@@ -5,6 +5,8 @@ export default tseslint.config(
   {
     ignores: [
       'dist/**',
+      '.bench/**',
+      '.ci-results/**',
       '.tools/**',
       '.local/**',
       'coverage/**',

@@ -9,9 +9,7 @@ import { s3PutEvent } from '../../../../tests/helpers/events';
 import { createBucket, testClient, upload } from '../../../../tests/helpers/s3';
 import { digestWithTool } from '../../../../tests/helpers/tools';
 
-type Handler = (
-  event: unknown,
-) => Promise<{
+type Handler = (event: unknown) => Promise<{
   processed: number;
   skipped: number;
   failed: number;
