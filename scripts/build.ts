@@ -59,20 +59,27 @@ function size(path: string): string {
   return `${(statSync(path).size / 1024).toFixed(1)} KiB`;
 }
 
+/** The layer package and everything it depends on: functions get these from the layer. */
+function layerProvided(): string[] {
+  const pkg = JSON.parse(readFileSync(join(root, 'packages', 's3-stream', 'package.json'), 'utf8'));
+  return [LAYER_PACKAGE, ...Object.keys(pkg.dependencies ?? {})];
+}
+
 async function buildFunction(name: string): Promise<string> {
-  const external = [LAYER_PACKAGE, ...(manifest(name).layerModules ?? [])];
+  const fromLayers = [...layerProvided(), ...(manifest(name).layerModules ?? [])];
   const result = await build({
     ...common,
     entryPoints: [join(root, 'packages', name, 'src', 'handler.ts')],
     outfile: 'index.js',
-    external,
+    external: fromLayers.flatMap((m) => [m, `${m}/*`]),
   });
-  // The zip must hold only this function's code: anything from node_modules belongs in a layer.
-  const foreign = Object.keys(result.metafile!.inputs).filter((input) =>
-    input.includes('node_modules'),
+  // What a layer provides must never be bundled again: a second copy would shadow the layer's.
+  // A function's own small dependencies (declared in its package.json) may be bundled.
+  const duplicated = Object.keys(result.metafile!.inputs).filter((input) =>
+    fromLayers.some((m) => input.includes(`node_modules/${m}/`)),
   );
-  if (foreign.length > 0) {
-    throw new Error(`${name} bundles dependencies that belong in a layer: ${foreign.join(', ')}`);
+  if (duplicated.length > 0) {
+    throw new Error(`${name} bundles code its layers provide: ${duplicated.join(', ')}`);
   }
   const path = join(outDir, 'functions', `${name}.zip`);
   await writeDeterministicZip(path, [
