@@ -22,7 +22,8 @@ export async function* parallelRanges(
   { concurrency, rangeSize, resume }: ParallelOptions,
 ): AsyncGenerator<Buffer> {
   const count = Math.ceil(total / rangeSize);
-  const fetchRange = async (index: number): Promise<Buffer> => {
+  // Chunks are kept as received: concatenating would briefly hold every range twice.
+  const fetchRange = async (index: number): Promise<Buffer[]> => {
     const start = index * rangeSize;
     const end = Math.min(start + rangeSize, total) - 1;
     const chunks: Buffer[] = [];
@@ -37,10 +38,10 @@ export async function* parallelRanges(
     )) {
       chunks.push(chunk);
     }
-    return Buffer.concat(chunks);
+    return chunks;
   };
 
-  const inFlight: Promise<Buffer>[] = [];
+  const inFlight: Promise<Buffer[]>[] = [];
   let next = 0;
   const startNext = (): void => {
     const pending = fetchRange(next++);
@@ -53,6 +54,6 @@ export async function* parallelRanges(
   while (inFlight.length > 0) {
     const range = await inFlight.shift()!;
     if (next < count) startNext();
-    yield range;
+    yield* range;
   }
 }

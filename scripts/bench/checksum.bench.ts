@@ -1,0 +1,245 @@
+/**
+ * Checksum benchmark (not a test): throughput and peak RSS of the checksum function against
+ * baselines measured in the same run, on the same bytes.
+ *
+ *  1. A 1 GiB object in the S3 emulator: the function (one stream, and parallel ranges) beside a
+ *     plain GetObject + createHash('md5') loop, and beside `md5sum` on the same bytes on disk.
+ *  2. The same emulator behind a proxy capping each connection at ~90 MB/s (about one S3
+ *     connection): one stream against parallel ranged reads.
+ *  3. A 5 GiB object from a synthetic endpoint, to show that memory stays flat with size.
+ *
+ * Each measured read runs in its own process; the median of RUNS runs is reported.
+ * usage: npm run bench -- checksum   (or tsx scripts/bench/checksum.bench.ts [--runs=3])
+ */
+import { CreateBucketCommand } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { build } from 'esbuild';
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import {
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { startEmulator } from '../../packages/local-stack/src/emulator';
+import { startFaultProxy } from '../../tests/helpers/faultProxy';
+import { testClient } from '../../tests/helpers/s3';
+import { startSyntheticS3 } from './syntheticS3';
+
+const root = join(__dirname, '..', '..');
+const work = join(root, '.bench');
+const GiB = 1024 ** 3;
+const MB = 1e6;
+const RUNS = Number(/--runs=(\d+)/.exec(process.argv.join(' '))?.[1] ?? 3);
+const CAP = 90 * MB;
+const PARALLEL = 4;
+const THROTTLED_PARALLEL = 8;
+
+interface Run {
+  md5: string;
+  seconds: number;
+  maxRssMiB: number;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+async function bundleWorker(): Promise<string> {
+  const outfile = join(work, 'worker.js');
+  await build({
+    entryPoints: [join(__dirname, 'worker.ts')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: 'node22',
+    format: 'cjs',
+    logLevel: 'warning',
+  });
+  return outfile;
+}
+
+/** Runs the worker in a child process without blocking this one, which serves the proxies. */
+function runWorker(worker: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [worker, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) =>
+      code === 0 ? resolve(stdout) : reject(new Error(`worker ${args[0]} failed: ${stderr}`)),
+    );
+  });
+}
+
+async function measure(
+  worker: string,
+  args: (string | number)[],
+  expectedMd5: string,
+): Promise<Run> {
+  const runs: Run[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const stdout = await runWorker(worker, args.map(String));
+    const result = JSON.parse(stdout.trim().split('\n').pop()!) as Run;
+    if (result.md5 !== expectedMd5)
+      throw new Error(`worker ${args[0]} computed ${result.md5}, expected ${expectedMd5}`);
+    runs.push(result);
+  }
+  return {
+    md5: expectedMd5,
+    seconds: median(runs.map((r) => r.seconds)),
+    maxRssMiB: Math.max(...runs.map((r) => r.maxRssMiB)),
+  };
+}
+
+async function randomFile(path: string, size: number): Promise<void> {
+  if (existsSync(path) && statSync(path).size === size) return;
+  const out = createWriteStream(path);
+  const chunk = 16 * 1024 * 1024;
+  for (let written = 0; written < size; written += chunk) {
+    if (!out.write(randomBytes(Math.min(chunk, size - written))))
+      await new Promise<void>((r) => out.once('drain', () => r()));
+  }
+  await new Promise<void>((resolve, reject) =>
+    out.end((error?: Error | null) => (error ? reject(error) : resolve())),
+  );
+}
+
+function md5sum(path: string): { md5: string; seconds: number } {
+  const started = process.hrtime.bigint();
+  const run = spawnSync('md5sum', [path], { encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`md5sum failed: ${run.stderr}`);
+  return {
+    md5: run.stdout.split(' ')[0]!,
+    seconds: Number(process.hrtime.bigint() - started) / 1e9,
+  };
+}
+
+const rate = (bytes: number, seconds: number): number => bytes / seconds / MB;
+const fmt = (n: number, digits = 0): string => n.toFixed(digits).padStart(7);
+
+async function main(): Promise<void> {
+  mkdirSync(work, { recursive: true });
+  const worker = await bundleWorker();
+  const lines: string[] = [];
+  const say = (line: string): void => {
+    console.log(line);
+    lines.push(line);
+  };
+  const targets: { name: string; ok: boolean }[] = [];
+
+  say(
+    `checksum benchmark: Node ${process.version}, ${cpus().length} cores, median of ${RUNS} runs`,
+  );
+
+  // 1. 1 GiB in the emulator.
+  const file = join(work, '1gib.bin');
+  await randomFile(file, GiB);
+  md5sum(file); // warm the page cache so md5sum measures hashing, not the disk
+  const disk = md5sum(file);
+  const emulator = await startEmulator();
+  const s3 = testClient(emulator.endpoint);
+  try {
+    await s3.send(new CreateBucketCommand({ Bucket: 'bench' }));
+    const uploaded = await new Upload({
+      client: s3,
+      partSize: 10 * 1024 * 1024, // fauxqs accepts request bodies up to 11 MiB
+      params: { Bucket: 'bench', Key: 'one-gib.bin', Body: createReadStream(file) },
+    }).done();
+    const eTag = (uploaded.ETag ?? '').replace(/"/g, '');
+    const object = (endpoint: string) => [endpoint, 'bench', 'one-gib.bin', GiB, eTag];
+
+    const plain = await measure(worker, ['plain', ...object(emulator.endpoint), 1], disk.md5);
+    const single = await measure(worker, ['checksum', ...object(emulator.endpoint), 1], disk.md5);
+    const ranged = await measure(
+      worker,
+      ['checksum', ...object(emulator.endpoint), PARALLEL],
+      disk.md5,
+    );
+    const base = rate(GiB, plain.seconds);
+    say('');
+    say('1 GiB object in the S3 emulator           MB/s   peak RSS   vs plain loop');
+    say(`  md5sum on the same bytes on disk       ${fmt(rate(GiB, disk.seconds))}        n/a`);
+    say(
+      `  plain GetObject + createHash('md5')    ${fmt(base)}  ${fmt(plain.maxRssMiB)} MiB   1.00x`,
+    );
+    say(
+      `  checksum function, one stream          ${fmt(rate(GiB, single.seconds))}  ${fmt(single.maxRssMiB)} MiB   ${(rate(GiB, single.seconds) / base).toFixed(2)}x`,
+    );
+    say(
+      `  checksum function, ${PARALLEL} ranged GETs      ${fmt(rate(GiB, ranged.seconds))}  ${fmt(ranged.maxRssMiB)} MiB   ${(rate(GiB, ranged.seconds) / base).toFixed(2)}x`,
+    );
+    const best = Math.max(rate(GiB, single.seconds), rate(GiB, ranged.seconds));
+    targets.push({ name: 'checksum >= 0.95x the plain loop (1 GiB)', ok: best >= 0.95 * base });
+    targets.push({
+      name: 'peak RSS <= 256 MiB (1 GiB)',
+      ok: Math.max(single.maxRssMiB, ranged.maxRssMiB) <= 256,
+    });
+
+    // 2. Per-connection cap.
+    const proxy = await startFaultProxy(emulator.endpoint, { bytesPerSecond: CAP });
+    try {
+      const capped = (concurrency: number) =>
+        measure(worker, ['checksum', ...object(proxy.endpoint), concurrency], disk.md5);
+      const one = await capped(1);
+      const many = await capped(THROTTLED_PARALLEL);
+      const ratio = one.seconds / many.seconds;
+      say('');
+      say(`Each connection capped at ${CAP / MB} MB/s (same 1 GiB object)   MB/s   vs one stream`);
+      say(`  checksum function, one stream          ${fmt(rate(GiB, one.seconds))}        1.00x`);
+      say(
+        `  checksum function, ${THROTTLED_PARALLEL} ranged GETs      ${fmt(rate(GiB, many.seconds))}        ${ratio.toFixed(2)}x`,
+      );
+      targets.push({ name: 'parallel ranges >= 3x one capped stream', ok: ratio >= 3 });
+    } finally {
+      await proxy.close();
+    }
+  } finally {
+    s3.destroy();
+    await emulator.stop();
+  }
+
+  // 3. 5 GiB, synthetic endpoint.
+  const synthetic = await startSyntheticS3(5 * GiB, randomBytes(1024 * 1024 + 7));
+  try {
+    const expected = synthetic.md5();
+    const args = [
+      synthetic.endpoint,
+      synthetic.bucket,
+      synthetic.key,
+      synthetic.size,
+      synthetic.eTag,
+    ];
+    const plain5 = await measure(worker, ['plain', ...args, 1], expected);
+    const ranged5 = await measure(worker, ['checksum', ...args, PARALLEL], expected);
+    say('');
+    say('5 GiB object from a synthetic endpoint   MB/s   peak RSS');
+    say(
+      `  plain GetObject + createHash('md5')    ${fmt(rate(5 * GiB, plain5.seconds))}  ${fmt(plain5.maxRssMiB)} MiB`,
+    );
+    say(
+      `  checksum function, ${PARALLEL} ranged GETs      ${fmt(rate(5 * GiB, ranged5.seconds))}  ${fmt(ranged5.maxRssMiB)} MiB`,
+    );
+    targets.push({ name: 'peak RSS <= 256 MiB (5 GiB)', ok: ranged5.maxRssMiB <= 256 });
+  } finally {
+    await synthetic.close();
+  }
+
+  say('');
+  for (const target of targets) say(`${target.ok ? 'PASS' : 'FAIL'}  ${target.name}`);
+  writeFileSync(join(work, 'checksum.txt'), `${lines.join('\n')}\n`);
+  process.exit(targets.every((t) => t.ok) ? 0 : 1);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
