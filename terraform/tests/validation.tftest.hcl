@@ -106,6 +106,47 @@ run "prod_env_plans" {
   }
 }
 
+# docs/deploy.md's compress and image-resize example, merged into dev.
+run "docs_extra_pipelines_plan" {
+  command = plan
+
+  variables {
+    project = "s3p-dev"
+    buckets = merge(jsondecode(file("envs/dev.tfvars.json")).buckets, { images = {} })
+    pipelines = merge(jsondecode(file("envs/dev.tfvars.json")).pipelines, {
+      compress = {
+        function      = "compress"
+        source_bucket = "uploads"
+        prefix        = "incoming/"
+        output_prefix = "processed/"
+        delivery      = "queue"
+        settings      = { FORMAT = "zip" }
+      }
+      image-resize = {
+        function      = "image-resize"
+        source_bucket = "uploads"
+        prefix        = "photos/"
+        suffix        = ".jpg"
+        output_bucket = "images"
+        output_prefix = "resized/"
+        delivery      = "queue"
+        memory_mb     = 2048
+        architecture  = "arm64"
+      }
+    })
+  }
+
+  assert {
+    condition     = length(module.functions) == 4 && keys(module.layers) == ["s3-stream", "sharp-arm64"] && length(module.triggers["uploads"].rules) == 3
+    error_message = "The documented extra pipelines plan beside dev's: 4 functions, the arm64 sharp layer, 3 queue rules on uploads."
+  }
+
+  assert {
+    condition     = jsondecode(module.triggers["uploads"].event_patterns["compress"]).detail.object.key == [{ wildcard = "incoming/*" }]
+    error_message = "compress on incoming/ is matched by the wildcard incoming/*."
+  }
+}
+
 # ------------------------------------------------------------------ overlap --
 
 # Two direct pipelines on one bucket: "" matches everything under incoming/ too.

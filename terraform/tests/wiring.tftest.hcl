@@ -452,3 +452,23 @@ run "network" {
     error_message = "Functions may only send HTTPS to the S3 prefix list."
   }
 }
+
+run "alarms_notify_topic" {
+  command = apply
+
+  variables {
+    alarm_topic_arn = "arn:aws:sns:eu-west-1:123456789012:ops"
+  }
+
+  assert {
+    condition = alltrue([for k, f in module.functions : alltrue([for a in values(f.alarms) :
+      a.alarm_actions == toset(["arn:aws:sns:eu-west-1:123456789012:ops"]) && a.threshold == 0 && a.comparison_operator == "GreaterThanThreshold"
+    ])])
+    error_message = "Every function alarm must notify the alarm topic when any error, throttle or DLQ message appears."
+  }
+
+  assert {
+    condition     = alltrue([for k in ["errors", "throttles"] : module.functions["metadata"].alarms[k].dimensions.FunctionName == "tp-metadata"]) && module.functions["metadata"].alarms["errors"].metric_name == "Errors" && module.functions["metadata"].alarms["throttles"].metric_name == "Throttles"
+    error_message = "Errors and Throttles alarms watch their own function."
+  }
+}
