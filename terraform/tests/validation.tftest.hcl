@@ -147,6 +147,19 @@ run "docs_extra_pipelines_plan" {
   }
 }
 
+run "buckets_without_pipelines_plan" {
+  command = plan
+
+  variables {
+    pipelines = {}
+  }
+
+  assert {
+    condition     = length(module.buckets) == 3 && length(module.functions) == 0 && length(module.triggers) == 0 && length(module.layers) == 0 && output.queues == {}
+    error_message = "Buckets alone plan: no functions, triggers or layers."
+  }
+}
+
 # ------------------------------------------------------------------ overlap --
 
 # Two direct pipelines on one bucket: "" matches everything under incoming/ too.
