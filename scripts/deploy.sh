@@ -74,7 +74,8 @@ echo "==> terraform plan (${var_file})"
 terraform -chdir="${tf_dir}" plan -input=false "-var-file=${var_file}" "-out=${plan_file}"
 
 if [[ "${assume_yes}" != true ]]; then
-  read -r -p "Apply this plan to '${env_name}'? Type the environment name to confirm: " answer
+  answer=""
+  read -r -p "Apply this plan to '${env_name}'? Type the environment name to confirm: " answer || die "no answer on stdin; run interactively or pass --yes."
   [[ "${answer}" == "${env_name}" ]] || die "not confirmed; nothing applied."
 fi
 

@@ -70,7 +70,8 @@ echo "==> terraform plan -destroy (${var_file})"
 terraform -chdir="${tf_dir}" plan -destroy -input=false "-var-file=${var_file}" ${extra_vars[@]+"${extra_vars[@]}"} "-out=${plan_file}"
 
 if [[ "${assume_yes}" != true ]]; then
-  read -r -p "DESTROY everything above in '${env_name}'? Type the environment name to confirm: " answer
+  answer=""
+  read -r -p "DESTROY everything above in '${env_name}'? Type the environment name to confirm: " answer || die "no answer on stdin; run interactively or pass --yes."
   [[ "${answer}" == "${env_name}" ]] || die "not confirmed; nothing destroyed."
 fi
 
