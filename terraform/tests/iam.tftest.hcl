@@ -296,3 +296,34 @@ run "s3_endpoint_only_project_buckets" {
     error_message = "With a VPC each function gets the one ENI statement, in its own policy."
   }
 }
+
+# The committed dev environment, as written, with the real provider.
+run "dev_env_policies" {
+  command = plan
+
+  variables {
+    project   = "tp"
+    buckets   = jsondecode(file("envs/dev.tfvars.json")).buckets
+    pipelines = jsondecode(file("envs/dev.tfvars.json")).pipelines
+  }
+
+  assert {
+    condition = jsonencode({ for s in jsondecode(module.functions["metadata"].policy_json).Statement : s.Sid => sort(flatten([s.Resource])) }) == jsonencode({
+      WriteOwnLogs = ["arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/tp-metadata:*"]
+      SendToOwnDlq = ["arn:aws:sqs:eu-west-1:123456789012:tp-metadata-async-dlq"]
+      ReadSource   = ["arn:aws:s3:::t-uploads-x/*"]
+      WriteOutput  = ["arn:aws:s3:::t-reports-x/metadata/*"]
+    })
+    error_message = "dev metadata reads uploads and writes only reports/metadata/. Got: ${module.functions["metadata"].policy_json}"
+  }
+
+  assert {
+    condition     = [for s in jsondecode(module.functions["checksum"].policy_json).Statement : s.Resource if s.Sid == "ConsumeOwnQueue"] == ["arn:aws:sqs:eu-west-1:123456789012:tp-checksum"]
+    error_message = "dev checksum consumes exactly its own queue."
+  }
+
+  assert {
+    condition     = jsondecode(module.triggers["uploads"].queue_policy_json["checksum"]).Statement[0].Condition.ArnEquals["aws:SourceArn"] == "arn:aws:events:eu-west-1:123456789012:rule/tp-checksum"
+    error_message = "dev checksum's queue accepts only its own rule."
+  }
+}
