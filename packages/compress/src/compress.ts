@@ -1,0 +1,215 @@
+import {
+  headIfExists,
+  openObject,
+  sourceMetadata,
+  SOURCE_METADATA,
+  TransientError,
+  uploadStream,
+  writtenBy,
+  type HeadObjectCommandOutput,
+  type Logger,
+  type ObjectInfo,
+  type ObjectRef,
+  type ProcessResult,
+  type S3Client,
+} from '@s3-pipelines/s3-stream';
+import { archiveStream } from './archive';
+import type { CompressConfig } from './config';
+import { ARCHIVE_METADATA, FORMATS, PROCESSOR, PROGRESS_EVERY_MS } from './constants';
+import { archiveKey, entryName, looksCompressed } from './keys';
+import { deleteIfCurrent, replaceMetadata, type DeleteOutcome } from './s3ops';
+import { archiveMismatch, isCompleteArchiveOf } from './verify';
+
+const MiB = 1024 * 1024;
+
+/**
+ * What happened to the original, as reported in the output (stable: dashboards filter on it).
+ * Only `deleted` removed anything; every other value means the original is where it was.
+ */
+export type SourceAction =
+  'deleted' | 'kept' | 'kept-superseded' | 'kept-unverified' | 'already-gone';
+
+const ACTIONS: Record<DeleteOutcome, SourceAction> = {
+  deleted: 'deleted',
+  superseded: 'kept-superseded',
+  gone: 'already-gone',
+};
+
+interface Location {
+  bucket: string;
+  key: string;
+}
+
+function skipped(reason: string): ProcessResult {
+  return { outcome: 'skipped', reason };
+}
+
+/** The metadata written with the upload; the original's MD5 is added once it is known. */
+function archiveMetadata(info: ObjectInfo, config: CompressConfig): Record<string, string> {
+  return {
+    ...sourceMetadata(info, PROCESSOR),
+    [ARCHIVE_METADATA.originalSize]: String(info.size),
+    ...(info.contentType ? { [ARCHIVE_METADATA.originalContentType]: info.contentType } : {}),
+    [ARCHIVE_METADATA.format]: config.FORMAT,
+    [ARCHIVE_METADATA.level]: String(config.LEVEL),
+  };
+}
+
+/**
+ * A previous attempt finished the archive; it may have died before the delete, so the delete is
+ * tried again (it still needs the source's current version to be the one archived).
+ */
+async function alreadyDone(
+  s3: S3Client,
+  ref: ObjectRef,
+  existing: HeadObjectCommandOutput,
+  location: Location,
+  config: CompressConfig,
+): Promise<ProcessResult> {
+  let sourceAction: SourceAction = 'kept';
+  if (config.DELETE_SOURCE) {
+    const metadata = existing.Metadata ?? {};
+    const outcome = await deleteIfCurrent(s3, {
+      bucket: ref.bucket,
+      key: ref.key,
+      versionId: ref.versionId ?? metadata[SOURCE_METADATA.versionId],
+      eTag: ref.eTag ?? metadata[SOURCE_METADATA.eTag] ?? '',
+    });
+    sourceAction = ACTIONS[outcome];
+  }
+  return {
+    outcome: 'skipped',
+    reason: 'already-done',
+    output: { archiveBucket: location.bucket, archive: location.key, sourceAction },
+  };
+}
+
+/**
+ * Streams one object into a zip or gzip archive under OUTPUT_PREFIX with no temp file, then,
+ * when DELETE_SOURCE is on, deletes the original, but only once a HEAD of the archive shows what
+ * was written and only if the version compressed is still the current one.
+ *
+ * Steps: skip rules → HEAD archive (done already?) → pinned read → MD5 + compress → multipart
+ * upload (aborted on failure) → record the original's MD5 (metadata rewrite) → HEAD verify →
+ * pinned delete.
+ */
+export async function compressObject(
+  s3: S3Client,
+  ref: ObjectRef,
+  config: CompressConfig,
+  logger: Logger,
+): Promise<ProcessResult> {
+  if (ref.key.endsWith('/')) return skipped('folder-marker');
+  const target = archiveKey(ref.key, config);
+  if (target === undefined) return skipped('outside-prefix');
+  if (config.SKIP_COMPRESSED && looksCompressed(ref.key, undefined, config))
+    return skipped('already-compressed');
+  const location: Location = { bucket: config.OUTPUT_BUCKET || ref.bucket, key: target };
+
+  const existing = await headIfExists(s3, location.bucket, location.key);
+  if (isCompleteArchiveOf(existing, ref)) return alreadyDone(s3, ref, existing!, location, config);
+
+  const { info, body } = await openObject(s3, ref, {
+    concurrency: config.READ_CONCURRENCY,
+    rangeSize: config.RANGE_SIZE_MB * MiB,
+  });
+  const pinned: ObjectRef = { ...ref, eTag: info.eTag, versionId: info.versionId };
+  const skip = writtenBy(info.metadata, PROCESSOR)
+    ? 'own-output'
+    : config.SKIP_COMPRESSED && looksCompressed(info.key, info.contentType, config)
+      ? 'already-compressed'
+      : undefined;
+  if (skip) {
+    body.destroy();
+    return skipped(skip);
+  }
+  // An event without an ETag (S3 Batch) can only be matched once the read has named the version.
+  if (isCompleteArchiveOf(existing, pinned)) {
+    body.destroy();
+    return alreadyDone(s3, pinned, existing!, location, config);
+  }
+
+  const { contentType } = FORMATS[config.FORMAT];
+  const metadata = archiveMetadata(info, config);
+  const started = Date.now();
+  const archive = archiveStream(
+    body,
+    { name: entryName(info.key), size: info.size, mtime: info.lastModified ?? new Date(0) },
+    config.FORMAT,
+    config.LEVEL,
+  );
+  const progress = setInterval(() => {
+    const { bytesIn, bytesOut } = archive.stats();
+    logger.info('compress progress', { key: info.key, bytesIn, bytesOut, size: info.size });
+  }, PROGRESS_EVERY_MS);
+  let written: { eTag?: string };
+  try {
+    written = await uploadStream(s3, {
+      ...location,
+      body: archive.output,
+      contentType,
+      metadata,
+      partSize: config.PART_SIZE_MB * MiB,
+      queueSize: config.UPLOAD_QUEUE_SIZE,
+    });
+  } finally {
+    clearInterval(progress);
+    // After a failed upload nothing reads the archive any more: release the source's socket.
+    archive.output.destroy();
+  }
+  const compressMs = Date.now() - started;
+  const { bytesIn, bytesOut, md5 } = archive.stats();
+  if (bytesIn !== info.size || !md5) {
+    throw new TransientError(`${info.key}: read ${bytesIn} of ${info.size} bytes`);
+  }
+
+  // The MD5 is known only now, after S3 took the metadata: record it with a rewrite in place.
+  const final = { ...metadata, [ARCHIVE_METADATA.originalMd5]: md5 };
+  await replaceMetadata(
+    s3,
+    { ...location, eTag: written.eTag, size: bytesOut },
+    final,
+    contentType,
+  );
+
+  const output: Record<string, unknown> = {
+    archiveBucket: location.bucket,
+    archive: location.key,
+    format: config.FORMAT,
+    level: config.LEVEL,
+    bytesIn,
+    bytesOut,
+    ratio: bytesIn > 0 ? Number((bytesOut / bytesIn).toFixed(4)) : null,
+    md5,
+    compressMs,
+    mbPerSecond: Number((bytesIn / 1e6 / Math.max(compressMs / 1000, 0.001)).toFixed(1)),
+  };
+  if (!config.DELETE_SOURCE) {
+    return { outcome: 'processed', bytes: bytesIn, output: { ...output, sourceAction: 'kept' } };
+  }
+
+  const mismatch = archiveMismatch(
+    await headIfExists(s3, location.bucket, location.key),
+    final,
+    bytesOut,
+  );
+  if (mismatch) {
+    logger.warn('original kept: archive not verified', { key: info.key, mismatch });
+    return {
+      outcome: 'processed',
+      bytes: bytesIn,
+      output: { ...output, sourceAction: 'kept-unverified', mismatch },
+    };
+  }
+  const deleted = await deleteIfCurrent(s3, {
+    bucket: info.bucket,
+    key: info.key,
+    versionId: info.versionId,
+    eTag: info.eTag,
+  });
+  return {
+    outcome: 'processed',
+    bytes: bytesIn,
+    output: { ...output, sourceAction: ACTIONS[deleted] },
+  };
+}

@@ -1,0 +1,77 @@
+import { z } from '@s3-pipelines/s3-stream';
+import { DEFAULT_COMPRESSED_SUFFIXES, DEFAULT_COMPRESSED_TYPES } from './constants';
+
+/** `true|false` (also `1|0`, `yes|no`, any case). z.coerce.boolean would read "false" as true. */
+const flag = (fallback: boolean) =>
+  z
+    .string()
+    .trim()
+    .toLowerCase()
+    .default(String(fallback))
+    .pipe(z.enum(['true', 'false', '1', '0', 'yes', 'no']))
+    .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+/** A comma-separated list, lower-cased; unset means `fallback`, an empty string means none. */
+const list = (fallback: string[]) =>
+  z
+    .string()
+    .optional()
+    .transform((value) =>
+      value === undefined
+        ? fallback
+        : value
+            .split(',')
+            .map((s) => s.trim().toLowerCase())
+            .filter(Boolean),
+    );
+
+/** A key prefix: empty, or ending with `/` is typical, but any prefix is allowed. */
+const prefix = (fallback: string) =>
+  z
+    .string()
+    .optional()
+    .transform((value) => value ?? fallback);
+
+/** The compress function's environment, validated once at cold start. */
+export const CompressConfigSchema = z
+  .object({
+    /** The pipeline's trigger prefix; keys are archived relative to it. Default `incoming/`. */
+    TRIGGER_PREFIX: prefix('incoming/'),
+    /** The pipeline's trigger suffix (informational: the trigger filters on it). */
+    TRIGGER_SUFFIX: z.string().default(''),
+    /** Bucket the archives go to; empty means the source object's bucket. */
+    OUTPUT_BUCKET: z.string().default(''),
+    /** Prefix of every archive key. Default `processed/`. */
+    OUTPUT_PREFIX: prefix('processed/'),
+    /** `zip` (one deflated entry named after the original) or `gzip`. */
+    FORMAT: z
+      .string()
+      .trim()
+      .toLowerCase()
+      .default('zip')
+      .pipe(z.enum(['zip', 'gzip'])),
+    /** zlib level, 0 (store) to 9 (smallest). */
+    LEVEL: z.coerce.number().int().min(0).max(9).default(6),
+    /** Delete the original once the archive is written and verified. */
+    DELETE_SOURCE: flag(true),
+    /** Skip objects that are already compressed (by suffix or content type). */
+    SKIP_COMPRESSED: flag(true),
+    /** Suffixes treated as already compressed (comma-separated, any case). */
+    COMPRESSED_SUFFIXES: list(DEFAULT_COMPRESSED_SUFFIXES),
+    /** Content types treated as already compressed; `image/*` matches a family. */
+    COMPRESSED_CONTENT_TYPES: list(DEFAULT_COMPRESSED_TYPES),
+    /** Ranged GETs in flight for objects larger than one range (1 = a single streaming GET). */
+    READ_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
+    /** Size of each ranged GET in MiB; read memory is about (READ_CONCURRENCY + 1) × this. */
+    RANGE_SIZE_MB: z.coerce.number().int().min(1).max(64).default(8),
+    /** Multipart part size of the archive upload in MiB (S3's minimum is 5). */
+    PART_SIZE_MB: z.coerce.number().int().min(5).max(512).default(8),
+    /** Parts uploaded at once; upload memory is about UPLOAD_QUEUE_SIZE × PART_SIZE_MB. */
+    UPLOAD_QUEUE_SIZE: z.coerce.number().int().min(1).max(16).default(4),
+  })
+  .refine((c) => c.OUTPUT_PREFIX !== '' || c.OUTPUT_BUCKET !== '', {
+    path: ['OUTPUT_PREFIX'],
+    message: 'must not be empty when OUTPUT_BUCKET is unset (archives would land among sources)',
+  });
+
+export type CompressConfig = z.infer<typeof CompressConfigSchema>;

@@ -1,0 +1,62 @@
+/** The `processor` metadata value of every archive; also how the function knows its own outputs. */
+export const PROCESSOR = 'compress';
+
+export type Format = 'zip' | 'gzip';
+
+/** What each format appends to the key, and the Content-Type the archive is stored with. */
+export const FORMATS: Record<Format, { extension: string; contentType: string }> = {
+  zip: { extension: '.zip', contentType: 'application/zip' },
+  gzip: { extension: '.gz', contentType: 'application/gzip' },
+};
+
+/** Metadata keys the archive carries beside the layer's `source-*` and `processor` keys. */
+export const ARCHIVE_METADATA = {
+  originalSize: 'original-size',
+  originalContentType: 'original-content-type',
+  /** Hex MD5 of the original bytes, computed while they streamed through the compressor. */
+  originalMd5: 'original-md5',
+  format: 'format',
+  level: 'level',
+} as const;
+
+/** Suffixes (lower case) of files that are already compressed archives. */
+export const DEFAULT_COMPRESSED_SUFFIXES = [
+  '.zip',
+  '.gz',
+  '.tgz',
+  '.bz2',
+  '.tbz2',
+  '.xz',
+  '.txz',
+  '.zst',
+  '.lz4',
+  '.lzma',
+  '.br',
+  '.7z',
+  '.rar',
+];
+
+/** Content types of already-compressed archives; `type/*` matches a whole family. */
+export const DEFAULT_COMPRESSED_TYPES = [
+  'application/zip',
+  'application/x-zip-compressed',
+  'application/gzip',
+  'application/x-gzip',
+  'application/x-bzip2',
+  'application/x-xz',
+  'application/zstd',
+  'application/x-zstd',
+  'application/x-lz4',
+  'application/x-7z-compressed',
+  'application/vnd.rar',
+  'application/x-rar-compressed',
+];
+
+/** How often a long compression logs its progress. */
+export const PROGRESS_EVERY_MS = 10_000;
+
+/** The largest object a single CopyObject may copy; larger archives are copied in parts. */
+export const COPY_OBJECT_LIMIT = 5 * 1024 ** 3;
+
+/** Part size of a multipart copy (S3 allows 5 MiB to 5 GiB per part). */
+export const COPY_PART_SIZE = 1024 ** 3;
