@@ -7,7 +7,7 @@ locals {
   dlq_name      = "${var.name}-async-dlq"
   dlq_arn       = "${local.arn_prefix}:sqs:${var.context.region}:${var.context.account_id}:${local.dlq_name}"
 
-  alarms = var.alarms.create ? {
+  alarms = var.create_alarms ? {
     errors = {
       description = "${var.name}: the function reported errors."
       namespace   = "AWS/Lambda"

@@ -183,10 +183,15 @@ variable "vpc" {
   }
 }
 
+variable "create_alarms" {
+  description = "Create CloudWatch alarms on Errors, Throttles and DLQ depth."
+  type        = bool
+  default     = true
+}
+
 variable "alarms" {
-  description = "CloudWatch alarms on Errors, Throttles and DLQ depth. topic_arn (SNS) receives alarm and OK notifications when set."
+  description = "Alarm settings: topic_arn (SNS) receives alarm and OK notifications when set; period and evaluation periods."
   type = object({
-    create             = optional(bool, true)
     topic_arn          = optional(string)
     period_s           = optional(number, 300)
     evaluation_periods = optional(number, 1)
