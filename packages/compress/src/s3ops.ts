@@ -87,9 +87,11 @@ export async function replaceMetadata(
       );
       return bareETag(done.ETag);
     } catch (error) {
-      await s3
-        .send(new AbortMultipartUploadCommand({ ...common, UploadId }))
-        .catch(() => undefined);
+      try {
+        await s3.send(new AbortMultipartUploadCommand({ ...common, UploadId }));
+      } catch {
+        // Best effort: the copy's own error is the one worth reporting.
+      }
       throw error;
     }
   } catch (error) {

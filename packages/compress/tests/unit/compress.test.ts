@@ -1,0 +1,544 @@
+import {
+  CopyObjectCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  S3Client,
+  type HeadObjectCommandOutput,
+} from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
+import { parseConfig, type ObjectRef } from '@s3-pipelines/s3-stream';
+import { bodyOf, fakeLogger, s3Error } from '../../../s3-stream/tests/unit/helpers';
+import { digestWithTool } from '../../../../tests/helpers/tools';
+import { compressObject } from '../../src/compress';
+import { CompressConfigSchema, type CompressConfig } from '../../src/config';
+import { textBytes } from '../helpers/text';
+
+const s3Mock = mockClient(S3Client);
+const s3 = new S3Client({ region: 'us-east-1' });
+
+const BYTES = textBytes(64 * 1024);
+const MD5 = digestWithTool('md5sum', BYTES);
+const VERSION = '096fKKXTRTtl3on89fVO.nfljtsv6qko';
+const SOURCE = 'incoming/reports/q1.csv';
+const ARCHIVE = 'processed/reports/q1.csv.zip';
+
+const config: CompressConfig = parseConfig(CompressConfigSchema, {});
+const ref: ObjectRef = {
+  bucket: 'mybucket',
+  key: SOURCE,
+  size: BYTES.length,
+  eTag: MD5,
+  versionId: VERSION,
+};
+const unversioned: ObjectRef = { bucket: 'mybucket', key: SOURCE, size: BYTES.length, eTag: MD5 };
+
+/** What S3 would answer to a HEAD of the archive after the metadata rewrite. */
+function writtenArchive(): HeadObjectCommandOutput {
+  const copy = s3Mock.commandCalls(CopyObjectCommand)[0]?.args[0].input;
+  const put = s3Mock.commandCalls(PutObjectCommand)[0]?.args[0].input;
+  if (!copy || !put) throw s3Error('NotFound', 404);
+  return {
+    $metadata: {},
+    ContentLength: Buffer.from(put.Body as Uint8Array).length,
+    ContentType: copy.ContentType,
+    Metadata: copy.Metadata,
+    ETag: '"copied"',
+  };
+}
+
+/**
+ * A bucket holding the source (versioned unless said otherwise) and no archive yet. The archive
+ * HEAD answers 404 until the rewrite, then what was written; the source HEAD shows it current.
+ */
+function givenS3(
+  options: { versionId?: string; contentType?: string; metadata?: Record<string, string> } = {},
+): void {
+  const versionId = 'versionId' in options ? options.versionId : VERSION;
+  s3Mock
+    .on(HeadObjectCommand, { Key: ARCHIVE })
+    .callsFake(() => writtenArchive())
+    .on(HeadObjectCommand, { Key: SOURCE })
+    .resolves({ ETag: `"${MD5}"`, VersionId: versionId, ContentLength: BYTES.length })
+    .on(GetObjectCommand)
+    .callsFake(() => ({
+      ETag: `"${MD5}"`,
+      VersionId: versionId,
+      ContentLength: BYTES.length,
+      ContentType: options.contentType ?? 'text/csv',
+      LastModified: new Date('2024-05-06T07:08:09Z'),
+      Metadata: options.metadata ?? {},
+      Body: bodyOf(BYTES, 4096),
+    }))
+    .on(PutObjectCommand)
+    .resolves({ ETag: '"uploaded"' })
+    .on(CopyObjectCommand)
+    .resolves({ CopyObjectResult: { ETag: '"copied"' } })
+    .on(DeleteObjectCommand)
+    .resolves({ DeleteMarker: true });
+}
+
+const EXPECTED_METADATA = {
+  'source-bucket': 'mybucket',
+  'source-key': encodeURIComponent(SOURCE),
+  'source-etag': MD5,
+  'source-version-id': VERSION,
+  processor: 'compress',
+  'original-size': String(BYTES.length),
+  'original-content-type': 'text/csv',
+  format: 'zip',
+  level: '6',
+};
+
+/** An archive finished by an earlier run for the source version in `ref`. */
+function finishedArchive(overrides: Record<string, string> = {}): HeadObjectCommandOutput {
+  return {
+    $metadata: {},
+    ContentLength: 1234,
+    Metadata: { ...EXPECTED_METADATA, 'original-md5': MD5, ...overrides },
+  };
+}
+
+describe('compressObject', () => {
+  beforeEach(() => {
+    s3Mock.reset();
+  });
+
+  it('uploads the archive with metadata naming the source, records the MD5, then deletes the original', async () => {
+    // Prepare
+    givenS3();
+
+    // Act
+    const result = await compressObject(s3, ref, config, fakeLogger().asLogger);
+
+    // Assess
+    expect(s3Mock).toReceiveCommandWith(PutObjectCommand, {
+      Bucket: 'mybucket',
+      Key: ARCHIVE,
+      ContentType: 'application/zip',
+      Metadata: EXPECTED_METADATA,
+    });
+    expect(s3Mock).toReceiveCommandWith(CopyObjectCommand, {
+      Bucket: 'mybucket',
+      Key: ARCHIVE,
+      CopySource: `mybucket/${encodeURIComponent(ARCHIVE)}`,
+      CopySourceIfMatch: '"uploaded"',
+      MetadataDirective: 'REPLACE',
+      ContentType: 'application/zip',
+      Metadata: { ...EXPECTED_METADATA, 'original-md5': MD5 },
+    });
+    expect(result).toMatchObject({
+      outcome: 'processed',
+      bytes: BYTES.length,
+      output: {
+        archiveBucket: 'mybucket',
+        archive: ARCHIVE,
+        format: 'zip',
+        level: 6,
+        bytesIn: BYTES.length,
+        md5: MD5,
+        sourceAction: 'deleted',
+      },
+    });
+    expect(result.output!.ratio).toBeCloseTo((result.output!.bytesOut as number) / BYTES.length, 3);
+  });
+
+  it('reads the version the event named', async () => {
+    // Prepare
+    givenS3();
+
+    // Act
+    await compressObject(s3, ref, config, fakeLogger().asLogger);
+
+    // Assess
+    expect(s3Mock).toReceiveCommandWith(GetObjectCommand, {
+      Bucket: 'mybucket',
+      Key: SOURCE,
+      VersionId: VERSION,
+    });
+  });
+
+  it('deletes with If-Match and no VersionId, so a versioned bucket keeps the data behind a delete marker', async () => {
+    // Prepare
+    givenS3();
+
+    // Act
+    await compressObject(s3, ref, config, fakeLogger().asLogger);
+
+    // Assess
+    expect(s3Mock).toReceiveCommandTimes(DeleteObjectCommand, 1);
+    const input = s3Mock.commandCalls(DeleteObjectCommand)[0]!.args[0].input;
+    expect(input).toEqual({ Bucket: 'mybucket', Key: SOURCE, IfMatch: `"${MD5}"` });
+  });
+
+  it('deletes only after the archive HEAD, and the HEAD after the upload and the metadata rewrite', async () => {
+    // Prepare
+    givenS3();
+
+    // Act
+    await compressObject(s3, ref, config, fakeLogger().asLogger);
+
+    // Assess
+    const order = s3Mock.calls().map((call) => {
+      const input = call.args[0].input as { Key?: string };
+      return `${call.args[0].constructor.name}:${input.Key}`;
+    });
+    expect(order).toEqual([
+      `HeadObjectCommand:${ARCHIVE}`,
+      `GetObjectCommand:${SOURCE}`,
+      `PutObjectCommand:${ARCHIVE}`,
+      `CopyObjectCommand:${ARCHIVE}`,
+      `HeadObjectCommand:${ARCHIVE}`,
+      `HeadObjectCommand:${SOURCE}`,
+      `DeleteObjectCommand:${SOURCE}`,
+    ]);
+  });
+
+  it.each([
+    ['the source ETag differs', { 'source-etag': 'another' }],
+    ['the original size differs', { 'original-size': '1' }],
+    ['the MD5 differs', { 'original-md5': '0'.repeat(32) }],
+    ['another version wrote it', { 'source-version-id': 'other' }],
+  ])(
+    'keeps the original when the archive HEAD shows other metadata: %s',
+    async (_label, overrides) => {
+      // Prepare
+      givenS3();
+      s3Mock.on(HeadObjectCommand, { Key: ARCHIVE }).callsFake(() => {
+        const written = writtenArchive();
+        return { ...written, Metadata: { ...written.Metadata, ...overrides } };
+      });
+      const logger = fakeLogger();
+
+      // Act
+      const result = await compressObject(s3, ref, config, logger.asLogger);
+
+      // Assess
+      expect(result.output).toMatchObject({ sourceAction: 'kept-unverified' });
+      expect(s3Mock).not.toReceiveCommand(DeleteObjectCommand);
+      expect(logger.warn).toHaveBeenCalledWith(
+        'original kept: archive not verified',
+        expect.anything(),
+      );
+    },
+  );
+
+  it('keeps the original when the archive HEAD shows another size', async () => {
+    // Prepare
+    givenS3();
+    s3Mock
+      .on(HeadObjectCommand, { Key: ARCHIVE })
+      .callsFake(() => ({ ...writtenArchive(), ContentLength: 3 }));
+
+    // Act
+    const result = await compressObject(s3, ref, config, fakeLogger().asLogger);
+
+    // Assess
+    expect(result.output).toMatchObject({ sourceAction: 'kept-unverified' });
+    expect(s3Mock).not.toReceiveCommand(DeleteObjectCommand);
+  });
+
+  it('keeps the original when the archive cannot be found after the upload', async () => {
+    // Prepare
+    givenS3();
+    s3Mock.on(HeadObjectCommand, { Key: ARCHIVE }).rejects(s3Error('NotFound', 404));
+
+    // Act
+    const result = await compressObject(s3, ref, config, fakeLogger().asLogger);
+
+    // Assess
+    expect(result.output).toMatchObject({
+      sourceAction: 'kept-unverified',
+      mismatch: 'archive not found',
+    });
+    expect(s3Mock).not.toReceiveCommand(DeleteObjectCommand);
+  });
+
+  it('never deletes when DELETE_SOURCE=false, and does not even verify', async () => {
+    // Prepare
+    givenS3();
+
+    // Act
+    const result = await compressObject(
+      s3,
+      ref,
+      { ...config, DELETE_SOURCE: false },
+      fakeLogger().asLogger,
+    );
+
+    // Assess
+    expect(result.output).toMatchObject({ sourceAction: 'kept' });
+    expect(s3Mock).toReceiveCommandTimes(CopyObjectCommand, 1);
+    expect(s3Mock).not.toReceiveCommand(DeleteObjectCommand);
+    expect(s3Mock).not.toReceiveCommandWith(HeadObjectCommand, { Key: SOURCE });
+  });
+
+  it('fails without deleting when the upload fails', async () => {
+    // Prepare
+    givenS3();
+    s3Mock.on(PutObjectCommand).rejects(s3Error('InternalError', 500));
+
+    // Act
+    const compressing = compressObject(s3, ref, config, fakeLogger().asLogger);
+
+    // Assess
+    await expect(compressing).rejects.toMatchObject({ retryable: true });
+    expect(s3Mock).not.toReceiveCommand(CopyObjectCommand);
+    expect(s3Mock).not.toReceiveCommand(DeleteObjectCommand);
+  });
+
+  it('fails without deleting when recording the MD5 fails', async () => {
+    // Prepare
+    givenS3();
+    s3Mock.on(CopyObjectCommand).rejects(s3Error('AccessDenied', 403));
+
+    // Act
+    const compressing = compressObject(s3, ref, config, fakeLogger().asLogger);
+
+    // Assess
+    await expect(compressing).rejects.toMatchObject({ name: 'PermanentError' });
+    expect(s3Mock).not.toReceiveCommand(DeleteObjectCommand);
+  });
+
+  it('keeps a newer version that became current while it compressed', async () => {
+    // Prepare
+    givenS3();
+    s3Mock
+      .on(HeadObjectCommand, { Key: SOURCE })
+      .resolves({ ETag: `"${MD5}"`, VersionId: 'newer' });
+
+    // Act
+    const result = await compressObject(s3, ref, config, fakeLogger().asLogger);
+
+    // Assess
+    expect(result.output).toMatchObject({ sourceAction: 'kept-superseded' });
+    expect(s3Mock).not.toReceiveCommand(DeleteObjectCommand);
+  });
+
+  it('keeps a replacement on an unversioned bucket, by ETag', async () => {
+    // Prepare
+    givenS3({ versionId: undefined });
+    s3Mock
+      .on(HeadObjectCommand, { Key: SOURCE })
+      .resolves({ ETag: '"0123456789abcdef0123456789abcdef"' });
+
+    // Act
+    const result = await compressObject(s3, unversioned, config, fakeLogger().asLogger);
+
+    // Assess
+    expect(result.output).toMatchObject({ sourceAction: 'kept-superseded' });
+    expect(s3Mock).not.toReceiveCommand(DeleteObjectCommand);
+  });
+
+  it('keeps a replacement that lands between the HEAD and the DELETE (S3 answers 412)', async () => {
+    // Prepare
+    givenS3({ versionId: undefined });
+    s3Mock.on(DeleteObjectCommand).rejects(s3Error('PreconditionFailed', 412));
+
+    // Act
+    const result = await compressObject(s3, unversioned, config, fakeLogger().asLogger);
+
+    // Assess
+    expect(result.output).toMatchObject({ sourceAction: 'kept-superseded' });
+    expect(s3Mock).toReceiveCommandWith(DeleteObjectCommand, { Key: SOURCE, IfMatch: `"${MD5}"` });
+  });
+
+  it('skips a re-delivered event as already-done without reading, and deletes the original still there', async () => {
+    // Prepare
+    givenS3();
+    s3Mock.on(HeadObjectCommand, { Key: ARCHIVE }).resolves(finishedArchive());
+
+    // Act
+    const result = await compressObject(s3, ref, config, fakeLogger().asLogger);
+
+    // Assess
+    expect(result).toEqual({
+      outcome: 'skipped',
+      reason: 'already-done',
+      output: { archiveBucket: 'mybucket', archive: ARCHIVE, sourceAction: 'deleted' },
+    });
+    expect(s3Mock).not.toReceiveCommand(GetObjectCommand);
+    expect(s3Mock).not.toReceiveCommand(PutObjectCommand);
+    expect(s3Mock).toReceiveCommandWith(DeleteObjectCommand, { Key: SOURCE, IfMatch: `"${MD5}"` });
+  });
+
+  it('skips a re-delivered event as already-done when the original is gone already', async () => {
+    // Prepare
+    givenS3();
+    s3Mock
+      .on(HeadObjectCommand, { Key: ARCHIVE })
+      .resolves(finishedArchive())
+      .on(HeadObjectCommand, { Key: SOURCE })
+      .rejects(s3Error('NotFound', 404));
+
+    // Act
+    const result = await compressObject(s3, ref, config, fakeLogger().asLogger);
+
+    // Assess
+    expect(result.output).toMatchObject({ sourceAction: 'already-gone' });
+    expect(s3Mock).not.toReceiveCommand(DeleteObjectCommand);
+  });
+
+  it('redoes an archive an earlier run left without the MD5 (it died before the rewrite)', async () => {
+    // Prepare
+    givenS3();
+    s3Mock
+      .on(HeadObjectCommand, { Key: ARCHIVE })
+      .resolvesOnce({ Metadata: EXPECTED_METADATA })
+      .callsFake(() => writtenArchive());
+
+    // Act
+    const result = await compressObject(s3, ref, config, fakeLogger().asLogger);
+
+    // Assess
+    expect(result.outcome).toBe('processed');
+    expect(s3Mock).toReceiveCommandTimes(PutObjectCommand, 1);
+  });
+
+  it('rewrites an archive made from an older version', async () => {
+    // Prepare
+    givenS3();
+    s3Mock
+      .on(HeadObjectCommand, { Key: ARCHIVE })
+      .resolvesOnce(finishedArchive({ 'source-version-id': 'older' }))
+      .callsFake(() => writtenArchive());
+
+    // Act
+    const result = await compressObject(s3, ref, config, fakeLogger().asLogger);
+
+    // Assess
+    expect(result.output).toMatchObject({ sourceAction: 'deleted' });
+    expect(s3Mock).toReceiveCommandTimes(PutObjectCommand, 1);
+  });
+
+  it('writes gzip as .gz with application/gzip', async () => {
+    // Prepare
+    givenS3();
+    const gzArchive = 'processed/reports/q1.csv.gz';
+    s3Mock.on(HeadObjectCommand, { Key: gzArchive }).callsFake(() => writtenArchive());
+
+    // Act
+    const result = await compressObject(
+      s3,
+      ref,
+      { ...config, FORMAT: 'gzip', LEVEL: 9 },
+      fakeLogger().asLogger,
+    );
+
+    // Assess
+    expect(s3Mock).toReceiveCommandWith(PutObjectCommand, {
+      Key: gzArchive,
+      ContentType: 'application/gzip',
+      Metadata: expect.objectContaining({ format: 'gzip', level: '9' }),
+    });
+    const body = Buffer.from(
+      s3Mock.commandCalls(PutObjectCommand)[0]!.args[0].input.Body as Uint8Array,
+    );
+    expect(body.subarray(0, 2)).toEqual(Buffer.from([0x1f, 0x8b]));
+    expect(result.output).toMatchObject({ sourceAction: 'deleted' });
+  });
+
+  it('writes to OUTPUT_BUCKET when one is configured', async () => {
+    // Prepare
+    givenS3();
+
+    // Act
+    await compressObject(
+      s3,
+      ref,
+      { ...config, OUTPUT_BUCKET: 'archive-bucket' },
+      fakeLogger().asLogger,
+    );
+
+    // Assess
+    expect(s3Mock).toReceiveCommandWith(HeadObjectCommand, {
+      Bucket: 'archive-bucket',
+      Key: ARCHIVE,
+    });
+    expect(s3Mock).toReceiveCommandWith(PutObjectCommand, {
+      Bucket: 'archive-bucket',
+      Key: ARCHIVE,
+    });
+    expect(s3Mock).toReceiveCommandWith(CopyObjectCommand, {
+      Bucket: 'archive-bucket',
+      CopySource: `archive-bucket/${encodeURIComponent(ARCHIVE)}`,
+    });
+    expect(s3Mock).toReceiveCommandWith(DeleteObjectCommand, { Bucket: 'mybucket', Key: SOURCE });
+  });
+
+  it.each([
+    ['a folder marker', 'incoming/dir/', 'folder-marker'],
+    ['a key outside the trigger prefix', 'elsewhere/report.csv', 'outside-prefix'],
+    ['an upload that is already an archive', 'incoming/backup.tar.gz', 'already-compressed'],
+  ])('skips %s without any S3 call', async (_label, key, reason) => {
+    // Act
+    const result = await compressObject(
+      s3,
+      { bucket: 'mybucket', key, size: 10 },
+      config,
+      fakeLogger().asLogger,
+    );
+
+    // Assess
+    expect(result).toEqual({ outcome: 'skipped', reason });
+    expect(s3Mock).not.toHaveReceivedAnyCommand();
+  });
+
+  it('compresses an archive-looking name when SKIP_COMPRESSED=false', async () => {
+    // Prepare
+    givenS3();
+    const key = 'incoming/reports/q1.csv';
+
+    // Act
+    const result = await compressObject(
+      s3,
+      { ...ref, key },
+      { ...config, SKIP_COMPRESSED: false, COMPRESSED_SUFFIXES: ['.csv'] },
+      fakeLogger().asLogger,
+    );
+
+    // Assess
+    expect(result.outcome).toBe('processed');
+  });
+
+  it('skips by content type after opening, releasing the response and keeping the original', async () => {
+    // Prepare
+    givenS3({ contentType: 'application/x-gzip' });
+
+    // Act
+    const result = await compressObject(s3, ref, config, fakeLogger().asLogger);
+
+    // Assess
+    expect(result).toEqual({ outcome: 'skipped', reason: 'already-compressed' });
+    expect(s3Mock).not.toReceiveCommand(PutObjectCommand);
+    expect(s3Mock).not.toReceiveCommand(DeleteObjectCommand);
+  });
+
+  it('skips its own output, recognised by its metadata', async () => {
+    // Prepare
+    givenS3({ metadata: { processor: 'compress' } });
+
+    // Act
+    const result = await compressObject(s3, ref, config, fakeLogger().asLogger);
+
+    // Assess
+    expect(result).toEqual({ outcome: 'skipped', reason: 'own-output' });
+    expect(s3Mock).not.toReceiveCommand(PutObjectCommand);
+  });
+
+  it('lets an object replaced before the read surface as ObjectGoneError, touching nothing', async () => {
+    // Prepare
+    givenS3({ versionId: undefined });
+    s3Mock.on(GetObjectCommand).rejects(s3Error('PreconditionFailed', 412));
+
+    // Act
+    const compressing = compressObject(s3, unversioned, config, fakeLogger().asLogger);
+
+    // Assess
+    await expect(compressing).rejects.toMatchObject({ name: 'ObjectGoneError', status: 412 });
+    expect(s3Mock).toReceiveCommandWith(GetObjectCommand, { IfMatch: `"${MD5}"` });
+    expect(s3Mock).not.toReceiveCommand(PutObjectCommand);
+    expect(s3Mock).not.toReceiveCommand(DeleteObjectCommand);
+  });
+});

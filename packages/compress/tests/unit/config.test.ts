@@ -1,0 +1,105 @@
+import { ConfigError, parseConfig } from '@s3-pipelines/s3-stream';
+import { CompressConfigSchema } from '../../src/config';
+import { DEFAULT_COMPRESSED_SUFFIXES, DEFAULT_COMPRESSED_TYPES } from '../../src/constants';
+
+describe('CompressConfigSchema', () => {
+  it('has a default for every variable, matching the documented ones', () => {
+    // Act
+    const config = parseConfig(CompressConfigSchema, {});
+
+    // Assess
+    expect(config).toEqual({
+      TRIGGER_PREFIX: 'incoming/',
+      TRIGGER_SUFFIX: '',
+      OUTPUT_BUCKET: '',
+      OUTPUT_PREFIX: 'processed/',
+      FORMAT: 'zip',
+      LEVEL: 6,
+      DELETE_SOURCE: true,
+      SKIP_COMPRESSED: true,
+      COMPRESSED_SUFFIXES: DEFAULT_COMPRESSED_SUFFIXES,
+      COMPRESSED_CONTENT_TYPES: DEFAULT_COMPRESSED_TYPES,
+      READ_CONCURRENCY: 2,
+      RANGE_SIZE_MB: 8,
+      PART_SIZE_MB: 8,
+      UPLOAD_QUEUE_SIZE: 4,
+    });
+  });
+
+  it('reads what Terraform sets for a pipeline', () => {
+    // Act
+    const config = parseConfig(CompressConfigSchema, {
+      OUTPUT_BUCKET: 's3p-dev-archive',
+      OUTPUT_PREFIX: 'gz/',
+      TRIGGER_PREFIX: 'drop/',
+      TRIGGER_SUFFIX: '.csv',
+      FORMAT: 'GZIP',
+      LEVEL: '9',
+      DELETE_SOURCE: 'False',
+      SKIP_COMPRESSED: '0',
+    });
+
+    // Assess
+    expect(config).toMatchObject({
+      OUTPUT_BUCKET: 's3p-dev-archive',
+      OUTPUT_PREFIX: 'gz/',
+      TRIGGER_PREFIX: 'drop/',
+      TRIGGER_SUFFIX: '.csv',
+      FORMAT: 'gzip',
+      LEVEL: 9,
+      DELETE_SOURCE: false,
+      SKIP_COMPRESSED: false,
+    });
+  });
+
+  it('keeps an explicitly empty trigger prefix (the whole bucket) instead of the default', () => {
+    // Act
+    const config = parseConfig(CompressConfigSchema, {
+      TRIGGER_PREFIX: '',
+      OUTPUT_BUCKET: 'archive',
+      OUTPUT_PREFIX: '',
+    });
+
+    // Assess
+    expect(config).toMatchObject({ TRIGGER_PREFIX: '', OUTPUT_PREFIX: '' });
+  });
+
+  it('reads the compressed lists as comma-separated, lower-cased, and an empty value as none', () => {
+    // Act
+    const config = parseConfig(CompressConfigSchema, {
+      COMPRESSED_SUFFIXES: '.ZIP, .jpg ,',
+      COMPRESSED_CONTENT_TYPES: '',
+    });
+
+    // Assess
+    expect(config.COMPRESSED_SUFFIXES).toEqual(['.zip', '.jpg']);
+    expect(config.COMPRESSED_CONTENT_TYPES).toEqual([]);
+  });
+
+  it.each([
+    ['FORMAT', 'bzip2'],
+    ['LEVEL', '10'],
+    ['LEVEL', '-1'],
+    ['LEVEL', 'fast'],
+    ['DELETE_SOURCE', 'maybe'],
+    ['SKIP_COMPRESSED', 'on'],
+    ['READ_CONCURRENCY', '0'],
+    ['PART_SIZE_MB', '4'],
+    ['UPLOAD_QUEUE_SIZE', '0'],
+  ])('rejects %s=%j, naming the variable', (name, value) => {
+    // Act
+    const act = (): unknown => parseConfig(CompressConfigSchema, { [name]: value });
+
+    // Assess
+    expect(act).toThrow(ConfigError);
+    expect(act).toThrow(new RegExp(`^Invalid configuration: ${name}: `));
+  });
+
+  it('rejects an empty OUTPUT_PREFIX with no OUTPUT_BUCKET, where archives would mix with sources', () => {
+    // Act
+    const act = (): unknown => parseConfig(CompressConfigSchema, { OUTPUT_PREFIX: '' });
+
+    // Assess
+    expect(act).toThrow(/^Invalid configuration: OUTPUT_PREFIX: must not be empty/);
+  });
+});
