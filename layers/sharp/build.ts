@@ -111,8 +111,13 @@ function installed(cpu: string, packages: string[]): string {
     throw new Error(`npm install for linux-${cpu} failed:\n${run.stdout}\n${run.stderr}`);
   }
   writeFileSync(join(staging, '.complete'), `${packages.join('\n')}\n`);
-  rmSync(dir, { recursive: true, force: true });
-  renameSync(staging, dir);
+  try {
+    renameSync(staging, dir);
+  } catch (error) {
+    // A concurrent build got there first; its install is the same.
+    if (!existsSync(join(dir, '.complete'))) throw error;
+    rmSync(staging, { recursive: true, force: true });
+  }
   return dir;
 }
 
@@ -219,8 +224,11 @@ export async function buildSharpLayers(layersDir: string): Promise<string[]> {
   for (const [arch, cpu] of Object.entries(SHARP_TARGETS) as [LambdaArchitecture, string][]) {
     const dir = installed(cpu, packages);
     const path = join(layersDir, `sharp-${arch}.zip`);
-    await writeDeterministicZip(path, layerEntries(join(dir, 'node_modules'), cpu));
-    if (arch === hostArchitecture()) await verifyLayer(path);
+    // Written aside and renamed into place: a concurrent reader never sees half a zip.
+    const partial = `${path}.${process.pid}.partial`;
+    await writeDeterministicZip(partial, layerEntries(join(dir, 'node_modules'), cpu));
+    if (arch === hostArchitecture()) await verifyLayer(partial);
+    renameSync(partial, path);
     paths.push(path);
   }
   return paths;
