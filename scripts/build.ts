@@ -2,6 +2,7 @@
  * Builds every deployable artifact into dist/:
  *   dist/functions/<name>.zip  one esbuild bundle per function (index.js, handler index.handler)
  *   dist/layers/s3-stream.zip  the shared package in Lambda's nodejs/node_modules layout
+ *   dist/layers/sharp-<arch>.zip  sharp for image-resize, per CPU (layers/sharp/build.ts)
  * Builds are deterministic, and each artifact's size is printed.
  *
  * usage: tsx scripts/build.ts [--sdk=bundled|runtime] [--out=dist]
@@ -9,6 +10,7 @@
 import { build, type BuildOptions } from 'esbuild';
 import { readdirSync, existsSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
+import { buildSharpLayers } from '../layers/sharp/build';
 import { writeDeterministicZip, type ZipEntry } from './lib/zip';
 
 const root = join(__dirname, '..');
@@ -113,7 +115,7 @@ async function buildLayer(): Promise<string> {
 }
 
 async function main(): Promise<void> {
-  const artifacts = [await buildLayer()];
+  const artifacts = [await buildLayer(), ...(await buildSharpLayers(join(outDir, 'layers')))];
   for (const name of functionNames()) artifacts.push(await buildFunction(name));
   for (const path of artifacts) console.log(`built ${relative(root, path)}  ${size(path)}`);
 }
