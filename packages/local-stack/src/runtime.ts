@@ -2,7 +2,7 @@ import { createWriteStream, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import yauzl from 'yauzl';
-import { MissingArtifactError } from './errors';
+import { LocalStackError, MissingArtifactError } from './errors';
 
 /** Extracts a zip as Lambda does before a cold start: every file, directories implied. */
 export async function extractZip(zipPath: string, targetDir: string): Promise<void> {
@@ -47,6 +47,21 @@ export interface RuntimeLayout {
 }
 
 /**
+ * The sharp layer this machine can load. Functions run on the host here, so image-resize gets the
+ * layer built for the host's CPU, whatever architecture the tfvars deploy to.
+ */
+export function hostSharpLayer(arch: string = process.arch): string {
+  if (arch === 'x64') return 'sharp-x86_64';
+  if (arch === 'arm64') return 'sharp-arm64';
+  throw new LocalStackError(`image-resize needs sharp, which has no Lambda layer for ${arch}`);
+}
+
+function layersFor(p: { function: string; layers: string[] }): string[] {
+  if (p.function !== 'image-resize') return p.layers;
+  return [...p.layers.filter((l) => !l.startsWith('sharp-')), hostSharpLayer()];
+}
+
+/**
  * Lays out what Lambda would mount for each pipeline: its function zip in a task directory, and
  * the layers in one shared /opt. Rebuilt from dist/ on every start, so stale code never runs.
  */
@@ -57,7 +72,7 @@ export async function prepareRuntime(
 ): Promise<RuntimeLayout> {
   rmSync(runtimeDir, { recursive: true, force: true });
   const optDir = join(runtimeDir, 'opt');
-  const layers = new Set(Object.values(pipelines).flatMap((p) => p.layers));
+  const layers = new Set(Object.values(pipelines).flatMap(layersFor));
   for (const layer of layers) await extractZip(join(distDir, 'layers', `${layer}.zip`), optDir);
   const taskDirs: Record<string, string> = {};
   for (const [name, p] of Object.entries(pipelines)) {
