@@ -15,7 +15,14 @@ const base = {
 
 module.exports = {
   projects: [
-    { ...base, displayName: 'unit', testMatch: ['<rootDir>/packages/*/tests/unit/**/*.test.ts'] },
+    {
+      ...base,
+      displayName: 'unit',
+      testMatch: [
+        '<rootDir>/packages/*/tests/unit/**/*.test.ts',
+        '<rootDir>/scripts/tests/**/*.test.ts',
+      ],
+    },
     {
       ...base,
       displayName: 'integration',
