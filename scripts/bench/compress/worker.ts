@@ -1,0 +1,93 @@
+/**
+ * One measured run of the compress benchmark, in its own process so that its peak RSS is its own.
+ * Bundled by compress.bench.ts with esbuild and run with plain node.
+ *
+ * argv: zlib     <endpoint> <bucket> <key> <level>
+ *       compress <endpoint> <bucket> <key> <size> <eTag> <level>
+ */
+import { DeleteObjectCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { Writable, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createDeflateRaw } from 'node:zlib';
+import { createLogger, parseConfig } from '../../../packages/s3-stream/src';
+import { compressObject } from '../../../packages/compress/src/compress';
+import { CompressConfigSchema } from '../../../packages/compress/src/config';
+
+export interface WorkerResult {
+  seconds: number;
+  maxRssMiB: number;
+  bytesOut: number;
+  md5?: string;
+}
+
+/** The baseline: one GetObject stream through zlib's raw deflate (what a zip entry holds). */
+async function plainZlib(s3: S3Client, bucket: string, key: string, level: number) {
+  const response = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  let bytesOut = 0;
+  await pipeline(
+    response.Body as Readable,
+    createDeflateRaw({ level }),
+    new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        bytesOut += chunk.length;
+        done();
+      },
+    }),
+  );
+  return { bytesOut };
+}
+
+async function main(): Promise<void> {
+  const [variant, endpoint, bucket, key, ...rest] = process.argv.slice(2) as string[];
+  const s3 = new S3Client({
+    endpoint,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
+  let run: () => Promise<{ bytesOut: number; md5?: string }>;
+  if (variant === 'zlib') {
+    run = () => plainZlib(s3, bucket!, key!, Number(rest[0]));
+  } else {
+    const [size, eTag, level] = rest;
+    const config = parseConfig(CompressConfigSchema, {
+      TRIGGER_PREFIX: 'incoming/',
+      OUTPUT_PREFIX: 'processed/',
+      LEVEL: level,
+      // Keep the source for the next run; the verified delete is a HEAD and a DELETE more.
+      DELETE_SOURCE: 'false',
+      // fauxqs takes request bodies up to 11 MiB.
+      PART_SIZE_MB: '8',
+    });
+    // Each run must do the work: remove the archive a previous run left (done work is skipped).
+    await s3.send(
+      new DeleteObjectCommand({
+        Bucket: bucket,
+        Key: `processed/${key!.slice('incoming/'.length)}.zip`,
+      }),
+    );
+    run = async () => {
+      const result = await compressObject(
+        s3,
+        { bucket: bucket!, key: key!, size: Number(size), eTag },
+        config,
+        createLogger('bench'),
+      );
+      if (result.outcome !== 'processed')
+        throw new Error(`compress ${result.outcome}: ${result.reason}`);
+      return { bytesOut: Number(result.output!.bytesOut), md5: String(result.output!.md5) };
+    };
+  }
+  const started = process.hrtime.bigint();
+  const { bytesOut, md5 } = await run();
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const maxRssMiB = process.resourceUsage().maxRSS / 1024;
+  const result: WorkerResult = { seconds, maxRssMiB, bytesOut, md5 };
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+  s3.destroy();
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
