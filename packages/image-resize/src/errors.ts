@@ -31,7 +31,9 @@ export class UnsupportedImageError extends ImageError {
 export class ImageTooLargeError extends ImageError {
   constructor(key: string, limit: number, pixels?: number) {
     super(
-      `${key} has ${pixels === undefined ? 'more than' : pixels} pixels, over the limit of ${limit} pixels`,
+      pixels === undefined
+        ? `${key} has more than ${limit} pixels`
+        : `${key} has ${pixels} pixels, over the limit of ${limit} pixels`,
     );
     this.name = 'ImageTooLargeError';
   }

@@ -44,7 +44,8 @@ export async function inspectImage(
   if (data.length === 0) throw new NotAnImageError(key, 'it is empty (0 bytes)');
   let meta: Metadata;
   try {
-    meta = await sharp(data).metadata();
+    // Header only: no pixel is decoded, so sharp's own limit is lifted to count them exactly.
+    meta = await sharp(data, { limitInputPixels: false }).metadata();
   } catch (error) {
     throw imageErrorFrom(key, error, options.MAX_INPUT_PIXELS);
   }
