@@ -11,9 +11,12 @@ locals {
   #                   prefix), "output_prefix+prefix" or "output_prefix"
   # source_actions    S3 object actions on <source>/<prefix>*
   # output_actions    S3 object actions on <output>/<output key prefix>*
-  # list              s3:ListBucket (prefix-conditioned) on "source",
-  #                   "output" or "none", so HeadObject of a missing key
-  #                   answers 404 rather than 403
+  # list              buckets that get s3:ListBucket (conditioned on the
+  #                   prefix): "source" and/or "output". Every function HEADs
+  #                   its output (idempotency) and, except checksum's
+  #                   sidecar beside it, its source again before writing;
+  #                   HeadObject of a missing key answers 404 rather than 403
+  #                   only with ListBucket, and HeadObject needs s3:GetObject
   # ------------------------------------------------------------------------
   functions = {
     checksum = {
@@ -23,7 +26,7 @@ locals {
       output_key_prefix = "prefix"
       source_actions    = ["s3:GetObject", "s3:GetObjectVersion"]
       output_actions    = ["s3:PutObject"]
-      list              = "source"
+      list              = ["source"]
     }
     metadata = {
       layers            = ["s3-stream"]
@@ -31,8 +34,8 @@ locals {
       output_in_source  = false
       output_key_prefix = "output_prefix+prefix"
       source_actions    = ["s3:GetObject", "s3:GetObjectVersion", "s3:GetObjectAttributes", "s3:GetObjectVersionAttributes"]
-      output_actions    = ["s3:PutObject"]
-      list              = "none"
+      output_actions    = ["s3:PutObject", "s3:AbortMultipartUpload", "s3:GetObject"]
+      list              = ["source", "output"]
     }
     compress = {
       layers            = ["s3-stream"]
@@ -41,7 +44,7 @@ locals {
       output_key_prefix = "output_prefix"
       source_actions    = ["s3:GetObject", "s3:GetObjectVersion", "s3:DeleteObject", "s3:DeleteObjectVersion"]
       output_actions    = ["s3:PutObject", "s3:AbortMultipartUpload", "s3:GetObject"]
-      list              = "output"
+      list              = ["source", "output"]
     }
     image-resize = {
       layers            = ["s3-stream", "sharp-{arch}"]
@@ -49,8 +52,8 @@ locals {
       output_in_source  = false
       output_key_prefix = "output_prefix"
       source_actions    = ["s3:GetObject", "s3:GetObjectVersion"]
-      output_actions    = ["s3:PutObject", "s3:AbortMultipartUpload"]
-      list              = "output"
+      output_actions    = ["s3:PutObject", "s3:AbortMultipartUpload", "s3:GetObject"]
+      list              = ["source", "output"]
     }
   }
 

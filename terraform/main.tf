@@ -112,19 +112,19 @@ module "functions" {
     }
   }
 
-  s3_list_access = (
-    each.value.fn.list == "source" ? {
+  s3_list_access = merge(
+    contains(each.value.fn.list, "source") ? {
       ListSource = {
         bucket_arn = module.buckets[each.value.source_bucket].arn
         prefix     = each.value.prefix
       }
-    } :
-    each.value.fn.list == "output" ? {
+    } : {},
+    contains(each.value.fn.list, "output") ? {
       ListOutput = {
         bucket_arn = module.buckets[each.value.output_logical].arn
         prefix     = each.value.output_key_prefix
       }
-    } : {}
+    } : {},
   )
 
   kms_key_arns = compact(distinct([

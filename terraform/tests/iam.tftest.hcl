@@ -165,16 +165,16 @@ run "checksum_policy" {
   command = plan
 
   assert {
-    condition = jsonencode([for s in jsondecode(module.functions["checksum"].policy_json).Statement : {
-      sid = s.Sid, effect = s.Effect, actions = sort(flatten([s.Action])), resources = sort(flatten([s.Resource])), condition = try(s.Condition, null)
-      }]) == jsonencode([
-      { sid = "WriteOwnLogs", effect = "Allow", actions = ["logs:CreateLogStream", "logs:PutLogEvents"], resources = ["arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/tp-checksum:*"], condition = null },
-      { sid = "SendToOwnDlq", effect = "Allow", actions = ["sqs:SendMessage"], resources = ["arn:aws:sqs:eu-west-1:123456789012:tp-checksum-async-dlq"], condition = null },
-      { sid = "ReadSource", effect = "Allow", actions = ["s3:GetObject", "s3:GetObjectVersion"], resources = ["arn:aws:s3:::t-uploads-x/*"], condition = null },
-      { sid = "WriteOutput", effect = "Allow", actions = ["s3:PutObject"], resources = ["arn:aws:s3:::t-uploads-x/*"], condition = null },
-      { sid = "ListSource", effect = "Allow", actions = ["s3:ListBucket"], resources = ["arn:aws:s3:::t-uploads-x"], condition = { StringLike = { "s3:prefix" = "*" } } },
-      { sid = "ConsumeOwnQueue", effect = "Allow", actions = ["sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"], resources = ["arn:aws:sqs:eu-west-1:123456789012:tp-checksum"], condition = null },
-    ])
+    condition = jsonencode({ for s in jsondecode(module.functions["checksum"].policy_json).Statement : s.Sid => {
+      effect = s.Effect, actions = sort(flatten([s.Action])), resources = sort(flatten([s.Resource])), condition = try(s.Condition, null)
+      } }) == jsonencode({
+      WriteOwnLogs    = { effect = "Allow", actions = ["logs:CreateLogStream", "logs:PutLogEvents"], resources = ["arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/tp-checksum:*"], condition = null }
+      SendToOwnDlq    = { effect = "Allow", actions = ["sqs:SendMessage"], resources = ["arn:aws:sqs:eu-west-1:123456789012:tp-checksum-async-dlq"], condition = null }
+      ReadSource      = { effect = "Allow", actions = ["s3:GetObject", "s3:GetObjectVersion"], resources = ["arn:aws:s3:::t-uploads-x/*"], condition = null }
+      WriteOutput     = { effect = "Allow", actions = ["s3:PutObject"], resources = ["arn:aws:s3:::t-uploads-x/*"], condition = null }
+      ListSource      = { effect = "Allow", actions = ["s3:ListBucket"], resources = ["arn:aws:s3:::t-uploads-x"], condition = { StringLikeIfExists = { "s3:prefix" = "*" } } }
+      ConsumeOwnQueue = { effect = "Allow", actions = ["sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"], resources = ["arn:aws:sqs:eu-west-1:123456789012:tp-checksum"], condition = null }
+    })
     error_message = "checksum may read its source prefix, write .md5 sidecars there, list it (prefix-conditioned), log to its own group, use its own DLQ and queue - nothing else. Got: ${module.functions["checksum"].policy_json}"
   }
 }
@@ -183,15 +183,17 @@ run "metadata_policy" {
   command = plan
 
   assert {
-    condition = jsonencode([for s in jsondecode(module.functions["metadata"].policy_json).Statement : {
-      sid = s.Sid, effect = s.Effect, actions = sort(flatten([s.Action])), resources = sort(flatten([s.Resource])), condition = try(s.Condition, null)
-      }]) == jsonencode([
-      { sid = "WriteOwnLogs", effect = "Allow", actions = ["logs:CreateLogStream", "logs:PutLogEvents"], resources = ["arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/tp-metadata:*"], condition = null },
-      { sid = "SendToOwnDlq", effect = "Allow", actions = ["sqs:SendMessage"], resources = ["arn:aws:sqs:eu-west-1:123456789012:tp-metadata-async-dlq"], condition = null },
-      { sid = "ReadSource", effect = "Allow", actions = ["s3:GetObject", "s3:GetObjectAttributes", "s3:GetObjectVersion", "s3:GetObjectVersionAttributes"], resources = ["arn:aws:s3:::t-uploads-x/*"], condition = null },
-      { sid = "WriteOutput", effect = "Allow", actions = ["s3:PutObject"], resources = ["arn:aws:s3:::t-reports-x/metadata/*"], condition = null },
-    ])
-    error_message = "metadata may read (incl. attributes) its source and write only to reports/metadata/, log to its own group and use its own DLQ - nothing else. Got: ${module.functions["metadata"].policy_json}"
+    condition = jsonencode({ for s in jsondecode(module.functions["metadata"].policy_json).Statement : s.Sid => {
+      effect = s.Effect, actions = sort(flatten([s.Action])), resources = sort(flatten([s.Resource])), condition = try(s.Condition, null)
+      } }) == jsonencode({
+      WriteOwnLogs = { effect = "Allow", actions = ["logs:CreateLogStream", "logs:PutLogEvents"], resources = ["arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/tp-metadata:*"], condition = null }
+      SendToOwnDlq = { effect = "Allow", actions = ["sqs:SendMessage"], resources = ["arn:aws:sqs:eu-west-1:123456789012:tp-metadata-async-dlq"], condition = null }
+      ReadSource   = { effect = "Allow", actions = ["s3:GetObject", "s3:GetObjectAttributes", "s3:GetObjectVersion", "s3:GetObjectVersionAttributes"], resources = ["arn:aws:s3:::t-uploads-x/*"], condition = null }
+      WriteOutput  = { effect = "Allow", actions = ["s3:AbortMultipartUpload", "s3:GetObject", "s3:PutObject"], resources = ["arn:aws:s3:::t-reports-x/metadata/*"], condition = null }
+      ListSource   = { effect = "Allow", actions = ["s3:ListBucket"], resources = ["arn:aws:s3:::t-uploads-x"], condition = { StringLikeIfExists = { "s3:prefix" = "*" } } }
+      ListOutput   = { effect = "Allow", actions = ["s3:ListBucket"], resources = ["arn:aws:s3:::t-reports-x"], condition = { StringLikeIfExists = { "s3:prefix" = "metadata/*" } } }
+    })
+    error_message = "metadata may read (incl. attributes) and list its source, write/head/list only reports/metadata/, log to its own group and use its own DLQ - nothing else. Got: ${module.functions["metadata"].policy_json}"
   }
 }
 
@@ -199,16 +201,17 @@ run "compress_policy" {
   command = plan
 
   assert {
-    condition = jsonencode([for s in jsondecode(module.functions["compress"].policy_json).Statement : {
-      sid = s.Sid, effect = s.Effect, actions = sort(flatten([s.Action])), resources = sort(flatten([s.Resource])), condition = try(s.Condition, null)
-      }]) == jsonencode([
-      { sid = "WriteOwnLogs", effect = "Allow", actions = ["logs:CreateLogStream", "logs:PutLogEvents"], resources = ["arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/tp-compress:*"], condition = null },
-      { sid = "SendToOwnDlq", effect = "Allow", actions = ["sqs:SendMessage"], resources = ["arn:aws:sqs:eu-west-1:123456789012:tp-compress-async-dlq"], condition = null },
-      { sid = "ReadSource", effect = "Allow", actions = ["s3:DeleteObject", "s3:DeleteObjectVersion", "s3:GetObject", "s3:GetObjectVersion"], resources = ["arn:aws:s3:::t-inbox-x/incoming/*"], condition = null },
-      { sid = "WriteOutput", effect = "Allow", actions = ["s3:AbortMultipartUpload", "s3:GetObject", "s3:PutObject"], resources = ["arn:aws:s3:::t-inbox-x/processed/*"], condition = null },
-      { sid = "ListOutput", effect = "Allow", actions = ["s3:ListBucket"], resources = ["arn:aws:s3:::t-inbox-x"], condition = { StringLike = { "s3:prefix" = "processed/*" } } },
-    ])
-    error_message = "compress may read and delete under incoming/, write/abort/head under processed/, list processed/, log and use its own DLQ - nothing else. Got: ${module.functions["compress"].policy_json}"
+    condition = jsonencode({ for s in jsondecode(module.functions["compress"].policy_json).Statement : s.Sid => {
+      effect = s.Effect, actions = sort(flatten([s.Action])), resources = sort(flatten([s.Resource])), condition = try(s.Condition, null)
+      } }) == jsonencode({
+      WriteOwnLogs = { effect = "Allow", actions = ["logs:CreateLogStream", "logs:PutLogEvents"], resources = ["arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/tp-compress:*"], condition = null }
+      SendToOwnDlq = { effect = "Allow", actions = ["sqs:SendMessage"], resources = ["arn:aws:sqs:eu-west-1:123456789012:tp-compress-async-dlq"], condition = null }
+      ReadSource   = { effect = "Allow", actions = ["s3:DeleteObject", "s3:DeleteObjectVersion", "s3:GetObject", "s3:GetObjectVersion"], resources = ["arn:aws:s3:::t-inbox-x/incoming/*"], condition = null }
+      WriteOutput  = { effect = "Allow", actions = ["s3:AbortMultipartUpload", "s3:GetObject", "s3:PutObject"], resources = ["arn:aws:s3:::t-inbox-x/processed/*"], condition = null }
+      ListSource   = { effect = "Allow", actions = ["s3:ListBucket"], resources = ["arn:aws:s3:::t-inbox-x"], condition = { StringLikeIfExists = { "s3:prefix" = "incoming/*" } } }
+      ListOutput   = { effect = "Allow", actions = ["s3:ListBucket"], resources = ["arn:aws:s3:::t-inbox-x"], condition = { StringLikeIfExists = { "s3:prefix" = "processed/*" } } }
+    })
+    error_message = "compress may read, delete and list under incoming/, write/abort/head/list under processed/, log and use its own DLQ - nothing else. Got: ${module.functions["compress"].policy_json}"
   }
 }
 
@@ -216,18 +219,19 @@ run "image_resize_policy" {
   command = plan
 
   assert {
-    condition = jsonencode([for s in jsondecode(module.functions["image-resize"].policy_json).Statement : {
-      sid = s.Sid, effect = s.Effect, actions = sort(flatten([s.Action])), resources = sort(flatten([s.Resource])), condition = try(s.Condition, null)
-      }]) == jsonencode([
-      { sid = "WriteOwnLogs", effect = "Allow", actions = ["logs:CreateLogStream", "logs:PutLogEvents"], resources = ["arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/tp-image-resize:*"], condition = null },
-      { sid = "SendToOwnDlq", effect = "Allow", actions = ["sqs:SendMessage"], resources = ["arn:aws:sqs:eu-west-1:123456789012:tp-image-resize-async-dlq"], condition = null },
-      { sid = "ReadSource", effect = "Allow", actions = ["s3:GetObject", "s3:GetObjectVersion"], resources = ["arn:aws:s3:::t-uploads-x/photos/*"], condition = null },
-      { sid = "WriteOutput", effect = "Allow", actions = ["s3:AbortMultipartUpload", "s3:PutObject"], resources = ["arn:aws:s3:::t-images-x/resized/*"], condition = null },
-      { sid = "ListOutput", effect = "Allow", actions = ["s3:ListBucket"], resources = ["arn:aws:s3:::t-images-x"], condition = { StringLike = { "s3:prefix" = "resized/*" } } },
-      { sid = "UseBucketKeys", effect = "Allow", actions = ["kms:Decrypt", "kms:GenerateDataKey"], resources = ["arn:aws:kms:eu-west-1:123456789012:key/1111-2222"], condition = null },
-      { sid = "ConsumeOwnQueue", effect = "Allow", actions = ["sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"], resources = ["arn:aws:sqs:eu-west-1:123456789012:tp-image-resize"], condition = null },
-    ])
-    error_message = "image-resize may read photos/ in uploads, write under resized/ in images (and list it), use the images KMS key, its own log group, DLQ and queue - nothing else. Got: ${module.functions["image-resize"].policy_json}"
+    condition = jsonencode({ for s in jsondecode(module.functions["image-resize"].policy_json).Statement : s.Sid => {
+      effect = s.Effect, actions = sort(flatten([s.Action])), resources = sort(flatten([s.Resource])), condition = try(s.Condition, null)
+      } }) == jsonencode({
+      WriteOwnLogs    = { effect = "Allow", actions = ["logs:CreateLogStream", "logs:PutLogEvents"], resources = ["arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/tp-image-resize:*"], condition = null }
+      SendToOwnDlq    = { effect = "Allow", actions = ["sqs:SendMessage"], resources = ["arn:aws:sqs:eu-west-1:123456789012:tp-image-resize-async-dlq"], condition = null }
+      ReadSource      = { effect = "Allow", actions = ["s3:GetObject", "s3:GetObjectVersion"], resources = ["arn:aws:s3:::t-uploads-x/photos/*"], condition = null }
+      WriteOutput     = { effect = "Allow", actions = ["s3:AbortMultipartUpload", "s3:GetObject", "s3:PutObject"], resources = ["arn:aws:s3:::t-images-x/resized/*"], condition = null }
+      ListSource      = { effect = "Allow", actions = ["s3:ListBucket"], resources = ["arn:aws:s3:::t-uploads-x"], condition = { StringLikeIfExists = { "s3:prefix" = "photos/*" } } }
+      ListOutput      = { effect = "Allow", actions = ["s3:ListBucket"], resources = ["arn:aws:s3:::t-images-x"], condition = { StringLikeIfExists = { "s3:prefix" = "resized/*" } } }
+      UseBucketKeys   = { effect = "Allow", actions = ["kms:Decrypt", "kms:GenerateDataKey"], resources = ["arn:aws:kms:eu-west-1:123456789012:key/1111-2222"], condition = null }
+      ConsumeOwnQueue = { effect = "Allow", actions = ["sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"], resources = ["arn:aws:sqs:eu-west-1:123456789012:tp-image-resize"], condition = null }
+    })
+    error_message = "image-resize may read and list photos/ in uploads, write/head/list under resized/ in images, use the images KMS key, its own log group, DLQ and queue - nothing else. Got: ${module.functions["image-resize"].policy_json}"
   }
 }
 
@@ -313,6 +317,8 @@ run "dev_env_policies" {
       SendToOwnDlq = ["arn:aws:sqs:eu-west-1:123456789012:tp-metadata-async-dlq"]
       ReadSource   = ["arn:aws:s3:::t-uploads-x/*"]
       WriteOutput  = ["arn:aws:s3:::t-reports-x/metadata/*"]
+      ListSource   = ["arn:aws:s3:::t-uploads-x"]
+      ListOutput   = ["arn:aws:s3:::t-reports-x"]
     })
     error_message = "dev metadata reads uploads and writes only reports/metadata/. Got: ${module.functions["metadata"].policy_json}"
   }

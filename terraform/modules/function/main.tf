@@ -95,8 +95,11 @@ data "aws_iam_policy_document" "this" {
       actions   = ["s3:ListBucket"]
       resources = [statement.value.bucket_arn]
 
+      # IfExists: a ListObjects call must name a prefix under the pipeline's,
+      # while the ListBucket check S3 makes to answer 404 (not 403) for a
+      # HeadObject of a missing key carries no s3:prefix and still passes.
       condition {
-        test     = "StringLike"
+        test     = "StringLikeIfExists"
         variable = "s3:prefix"
         values   = ["${statement.value.prefix}*"]
       }

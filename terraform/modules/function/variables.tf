@@ -142,7 +142,7 @@ variable "s3_object_access" {
 }
 
 variable "s3_list_access" {
-  description = "s3:ListBucket grants. Map key = statement id. Each grants ListBucket on the bucket, limited by a s3:prefix StringLike condition to <prefix>*."
+  description = "s3:ListBucket grants. Map key = statement id. Each grants ListBucket on the bucket, limited by a s3:prefix StringLikeIfExists condition to <prefix>* (absent on the check behind HeadObject 404s)."
   type = map(object({
     bucket_arn = string
     prefix     = optional(string, "")
