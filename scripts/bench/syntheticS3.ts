@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { AddressInfo } from 'node:net';
 
 /**
@@ -18,7 +19,16 @@ export interface SyntheticObject {
   close(): Promise<void>;
 }
 
-export async function startSyntheticS3(size: number, block: Buffer): Promise<SyntheticObject> {
+export interface SyntheticOptions {
+  /** Caps each response at this rate, like one S3 connection (~90 MB/s); uncapped by default. */
+  bytesPerSecond?: number;
+}
+
+export async function startSyntheticS3(
+  size: number,
+  block: Buffer,
+  options: SyntheticOptions = {},
+): Promise<SyntheticObject> {
   const bucket = 'synthetic';
   const key = 'virtual.bin';
   const eTag = 'synthetic0000000000000000000000-1';
@@ -87,10 +97,15 @@ export async function startSyntheticS3(size: number, block: Buffer): Promise<Syn
       'content-length': end - start + 1,
       ...(range ? { 'content-range': `bytes ${start}-${end}/${size}` } : {}),
     });
-    const step = 1024 * 1024;
+    const step = 256 * 1024;
+    const started = Date.now();
     for (let at = start; at <= end; at += step) {
       for (const piece of bytesAt(at, Math.min(at + step - 1, end))) {
         if (!res.write(piece)) await new Promise((resolve) => res.once('drain', resolve));
+      }
+      if (options.bytesPerSecond) {
+        const due = started + ((at + step - start) / options.bytesPerSecond) * 1000;
+        if (due > Date.now()) await sleep(due - Date.now());
       }
     }
     res.end();

@@ -4,7 +4,7 @@ import { DEFAULT_MAX_RESUMES, DEFAULT_RANGE_SIZE } from '../constants';
 import { InputTooLargeError, ObjectGoneError, httpStatus, toPipelineError } from '../errors';
 import { bareETag } from '../events/parseEvent';
 import type { ObjectInfo, ObjectRef } from '../types';
-import { isGone, pinnedGet, readRange, type Pin, type ResumeOptions } from './rangeReader';
+import { RangeStream, isGone, pinnedGet, type Pin, type ResumeOptions } from './rangeReader';
 import { parallelRanges } from './parallelRanges';
 
 export interface ReadOptions {
@@ -88,12 +88,15 @@ export async function openObject(
   pin.versionId = info.versionId;
   pin.eTag = info.eTag || undefined;
 
-  const fetchedWhole = first.ContentRange === undefined;
-  const source =
-    parallel && !fetchedWhole
-      ? parallelRanges(s3, pin, total, first, { concurrency, rangeSize, resume })
-      : readRange(s3, pin, 0, undefined, total, resume, first);
-  const body = Readable.from(source, { objectMode: false });
+  if (!parallel || first.ContentRange === undefined) {
+    return { info, body: new RangeStream(s3, pin, 0, undefined, total, resume, first) };
+  }
+  const body = Readable.from(
+    parallelRanges(s3, pin, total, first, { concurrency, rangeSize, resume }),
+    {
+      objectMode: false,
+    },
+  );
   // A consumer may destroy the stream before reading a byte (e.g. on a skip); the generator then
   // never runs, so the open response must be released here or its socket stays taken.
   body.once('close', () => (first.Body as Readable | undefined)?.destroy());

@@ -1,5 +1,5 @@
 import type { GetObjectCommandOutput, S3Client } from '@aws-sdk/client-s3';
-import { readRange, type Pin, type ResumeOptions } from './rangeReader';
+import { RangeStream, type Pin, type ResumeOptions } from './rangeReader';
 
 export interface ParallelOptions {
   concurrency: number;
@@ -27,7 +27,7 @@ export async function* parallelRanges(
     const start = index * rangeSize;
     const end = Math.min(start + rangeSize, total) - 1;
     const chunks: Buffer[] = [];
-    for await (const chunk of readRange(
+    for await (const chunk of new RangeStream(
       s3,
       pin,
       start,

@@ -1,6 +1,5 @@
 import { GetObjectCommand, type GetObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3';
-import type { Readable } from 'node:stream';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { Readable } from 'node:stream';
 import {
   ObjectGoneError,
   PermanentError,
@@ -39,68 +38,141 @@ export function pinnedGet(s3: S3Client, pin: Pin, range?: string): Promise<GetOb
   );
 }
 
-function rangeHeader(start: number, end: number | undefined): string {
-  return `bytes=${start}-${end === undefined ? '' : end}`;
-}
-
-/**
- * Yields the bytes [start, end] (end inclusive, or to the end of the object) as one unbroken
- * sequence. When the body breaks or ends early it asks again with a Range from the last byte
- * received, pinned to the same version, so the consumer never sees the break.
- *
- * `first` is a response already in hand for this range (the opening GET), to avoid a second call.
- */
-export async function* readRange(
-  s3: S3Client,
-  pin: Pin,
-  start: number,
-  end: number | undefined,
-  total: number,
-  options: ResumeOptions,
-  first?: GetObjectCommandOutput,
-): AsyncGenerator<Buffer> {
-  const stop = end ?? total - 1;
-  let offset = start;
-  let failures = 0;
-  let response = first;
-  for (;;) {
-    try {
-      if (!response) {
-        response = await pinnedGet(s3, pin, rangeHeader(offset, end));
-        // A server that ignored our Range would replay bytes the consumer already has.
-        if (!response.ContentRange?.startsWith(`bytes ${offset}-`)) {
-          throw new PermanentError(
-            `GET ${pin.key} answered ${response.ContentRange} for byte ${offset}`,
-          );
-        }
-      }
-      const body = response.Body as Readable | undefined;
-      if (body) {
-        for await (const chunk of body) {
-          const buffer = chunk as Buffer;
-          offset += buffer.length;
-          failures = 0;
-          yield buffer;
-        }
-      }
-      if (offset > stop) return;
-      throw new TransientError(`body ended at byte ${offset} of ${stop + 1}`);
-    } catch (error) {
-      response = undefined;
-      if (isGone(error)) throw new ObjectGoneError(pin.key, httpStatus(error) ?? 0);
-      const classified = toPipelineError(error, `GET ${pin.key}`);
-      if (!classified.retryable) throw classified;
-      failures += 1;
-      if (failures > options.maxResumes) {
-        throw new ReadInterruptedError(pin.key, offset, failures, error);
-      }
-      await sleep(options.backoffMs * 2 ** (failures - 1));
-    }
-  }
-}
-
 /** 404 (deleted, or version gone) and 412 (replaced since the event) mean: nothing to read. */
 export function isGone(error: unknown): boolean {
   const status = httpStatus(error);
   return status === 404 || status === 412;
+}
+
+/**
+ * The bytes [start, end] of one object version (end inclusive, or to the end of the object) as one
+ * unbroken stream. When the body breaks or ends early it asks again with a Range from the last
+ * byte received, pinned to the same version, so the consumer never sees the break.
+ *
+ * Chunks are pushed straight from the HTTP body with backpressure (no async iteration in between):
+ * this sits on the hot path of every byte the functions read.
+ */
+export class RangeStream extends Readable {
+  private offset: number;
+  private readonly stop: number;
+  private failures = 0;
+  private body?: Readable;
+
+  /** `first` is a response already in hand for this range (the opening GET). */
+  constructor(
+    private readonly s3: S3Client,
+    private readonly pin: Pin,
+    start: number,
+    private readonly end: number | undefined,
+    total: number,
+    private readonly options: ResumeOptions,
+    first?: GetObjectCommandOutput,
+  ) {
+    super();
+    this.offset = start;
+    this.stop = end ?? total - 1;
+    if (first) this.attach(first.Body as Readable | undefined);
+    else void this.reconnect();
+  }
+
+  override _read(): void {
+    this.body?.resume();
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    this.detach()?.destroy();
+    callback(error);
+  }
+
+  private readonly onData = (chunk: Buffer): void => {
+    this.offset += chunk.length;
+    this.failures = 0;
+    if (!this.push(chunk)) this.body?.pause();
+  };
+
+  private readonly onEnd = (): void => {
+    this.detach();
+    if (this.offset > this.stop) this.push(null);
+    else this.retry(new TransientError(`body ended at byte ${this.offset} of ${this.stop + 1}`));
+  };
+
+  private readonly onError = (error: unknown): void => {
+    this.detach()?.destroy();
+    this.retry(error);
+  };
+
+  /** A body closed with neither an end nor an error (a dropped socket) broke too. */
+  private readonly onClose = (): void => {
+    if (this.body) this.onError(new TransientError(`connection closed at byte ${this.offset}`));
+  };
+
+  private attach(body: Readable | undefined): void {
+    if (!body) {
+      this.onEnd();
+      return;
+    }
+    this.body = body;
+    body.on('data', this.onData);
+    body.once('end', this.onEnd);
+    body.once('error', this.onError);
+    body.once('close', this.onClose);
+  }
+
+  private detach(): Readable | undefined {
+    const body = this.body;
+    this.body = undefined;
+    body
+      ?.off('data', this.onData)
+      .off('end', this.onEnd)
+      .off('error', this.onError)
+      .off('close', this.onClose);
+    return body;
+  }
+
+  private retry(error: unknown): void {
+    if (this.destroyed) return;
+    if (isGone(error)) {
+      this.destroy(new ObjectGoneError(this.pin.key, httpStatus(error) ?? 0));
+      return;
+    }
+    const classified = toPipelineError(error, `GET ${this.pin.key}`);
+    if (!classified.retryable) {
+      this.destroy(classified);
+      return;
+    }
+    this.failures += 1;
+    if (this.failures > this.options.maxResumes) {
+      this.destroy(new ReadInterruptedError(this.pin.key, this.offset, this.failures, error));
+      return;
+    }
+    setTimeout(() => void this.reconnect(), this.options.backoffMs * 2 ** (this.failures - 1));
+  }
+
+  private async reconnect(): Promise<void> {
+    try {
+      const response = await pinnedGet(
+        this.s3,
+        this.pin,
+        `bytes=${this.offset}-${this.end === undefined ? '' : this.end}`,
+      );
+      const body = response.Body as Readable | undefined;
+      if (this.destroyed) {
+        body?.destroy();
+        return;
+      }
+      // A server that ignored our Range would replay bytes the consumer already has.
+      if (!response.ContentRange?.startsWith(`bytes ${this.offset}-`)) {
+        body?.destroy();
+        this.destroy(
+          new PermanentError(
+            `GET ${this.pin.key} answered ${response.ContentRange} for byte ${this.offset}`,
+          ),
+        );
+        return;
+      }
+      this.attach(body);
+    } catch (error) {
+      this.retry(error);
+    }
+  }
 }
