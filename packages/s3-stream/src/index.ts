@@ -10,6 +10,7 @@ export {
   ReadInterruptedError,
   TransientError,
   UnsupportedEventError,
+  httpStatus,
   toPipelineError,
 } from './errors';
 export { bareETag, decodeS3Key, parseEvent } from './events/parseEvent';
