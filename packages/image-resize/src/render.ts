@@ -106,7 +106,8 @@ export function baseScale(
   return Math.min(1, Math.max(...needed));
 }
 
-function encode(pipeline: Sharp, format: OutputFormat, options: RenderOptions): Sharp {
+/** The encoder settings every rendition of `format` uses. */
+export function encode(pipeline: Sharp, format: OutputFormat, options: RenderOptions): Sharp {
   switch (format) {
     case 'webp':
       return pipeline.webp({ quality: options.QUALITY });
