@@ -251,8 +251,8 @@ run "async_retries_and_dlq" {
   }
 
   assert {
-    condition     = alltrue([for k, f in module.functions : length(f.alarms) == 3 && f.alarms["dlq_depth"].dimensions.QueueName == f.dlq.name])
-    error_message = "Every function needs Errors, Throttles and DLQ-depth alarms."
+    condition     = alltrue([for k, f in module.functions : length(f.alarms) == 4 && f.alarms["dlq_depth"].dimensions.QueueName == f.dlq.name && f.alarms["permanent_failures"].namespace == "s3-pipelines/tp-${k}" && f.permanent_failure_filter.pattern == "{ ($.level = \"ERROR\") && ($.retryable IS FALSE) }"])
+    error_message = "Every function needs Errors, Throttles, DLQ-depth and permanent-failure alarms, the last fed by its own log lines."
   }
 }
 

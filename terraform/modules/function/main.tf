@@ -29,7 +29,17 @@ locals {
       statistic   = "Maximum"
       dimensions  = { QueueName = aws_sqs_queue.dlq.name }
     }
+    # Permanent failures (bad input) are logged and not retried, so they never reach Errors or
+    # a DLQ; this metric, from the function's own log lines, is how someone hears about them.
+    permanent_failures = {
+      description = "${var.name}: objects failed permanently (not retried); see the ERROR log lines."
+      namespace   = local.metric_namespace
+      metric_name = "PermanentFailures"
+      statistic   = "Sum"
+      dimensions  = {}
+    }
   } : {}
+  metric_namespace = "s3-pipelines/${var.name}"
 }
 
 resource "aws_cloudwatch_log_group" "this" {
@@ -227,6 +237,22 @@ resource "aws_lambda_function_event_invoke_config" "this" {
     on_failure {
       destination = aws_sqs_queue.dlq.arn
     }
+  }
+}
+
+resource "aws_cloudwatch_log_metric_filter" "permanent_failures" {
+  count = var.create_alarms ? 1 : 0
+
+  name           = "${var.name}-permanent-failures"
+  log_group_name = aws_cloudwatch_log_group.this.name
+  # The shared handler logs every failure with `retryable`; false means it will not be retried.
+  pattern = "{ ($.level = \"ERROR\") && ($.retryable IS FALSE) }"
+
+  metric_transformation {
+    name          = "PermanentFailures"
+    namespace     = local.metric_namespace
+    value         = "1"
+    default_value = "0"
   }
 }
 

@@ -89,3 +89,8 @@ output "vpc_policy_json" {
   description = "The ENI policy document, or null without a VPC."
   value       = var.vpc == null ? null : data.aws_iam_policy_document.vpc[0].json
 }
+
+output "permanent_failure_filter" {
+  description = "The log metric filter counting permanent (not retried) failures, or null without alarms."
+  value       = one(aws_cloudwatch_log_metric_filter.permanent_failures)
+}
