@@ -5,54 +5,21 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLocalStack, type LocalStack } from '../../packages/local-stack/src/stack';
 import { sidewaysJpeg } from '../../packages/image-resize/tests/images';
 import { identify } from '../../packages/image-resize/tests/magick';
-import { DIST, ROOT, ensureBuilt } from './helpers/artifacts';
+import { DIST, ensureBuilt } from './helpers/artifacts';
 
 /**
  * image-resize as deployed: the built function zip (no sharp inside), the s3-stream layer and the
  * sharp layer for this machine's CPU, run by the local stack; outputs judged by ImageMagick.
  */
 const FIXTURE = join(__dirname, 'fixtures', 'image-resize.tfvars.json');
-const ARTIFACTS = [
-  'functions/image-resize.zip',
-  'layers/sharp-x86_64.zip',
-  'layers/sharp-arm64.zip',
-];
-const SOURCES = ['packages/image-resize/src', 'packages/s3-stream/src', 'layers/sharp', 'scripts'];
 const HOST_CPU = process.arch === 'arm64' ? 'arm64' : 'x64';
 const OTHER_CPU = HOST_CPU === 'arm64' ? 'x64' : 'arm64';
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-/** ensureBuilt() watches the first functions only; rebuild when image-resize's artifacts are stale. */
-function ensureImageResizeBuilt(): void {
-  ensureBuilt();
-  const sources = Math.max(...SOURCES.map((s) => newestMtime(join(ROOT, s))));
-  const stale = ARTIFACTS.some((a) => {
-    const path = join(DIST, a);
-    return !existsSync(path) || statSync(path).mtimeMs < sources;
-  });
-  if (!stale) return;
-  const build = spawnSync(
-    process.execPath,
-    [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(ROOT, 'scripts', 'build.ts')],
-    { cwd: ROOT, encoding: 'utf8' },
-  );
-  if (build.status !== 0)
-    throw new Error(`scripts/build.ts failed (${build.status}):\n${build.stdout}\n${build.stderr}`);
-}
 
 let stack: LocalStack;
 let s3: S3Client;
@@ -69,7 +36,7 @@ async function keys(bucket: string): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  ensureImageResizeBuilt();
+  ensureBuilt();
   dataDir = mkdtempSync(join(tmpdir(), 's3p-e2e-images-'));
   stack = await startLocalStack({ varFile: FIXTURE, port: 0, dataDir, distDir: DIST });
   s3 = new S3Client({

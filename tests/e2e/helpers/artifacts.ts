@@ -4,13 +4,31 @@ import { join } from 'node:path';
 
 export const ROOT = join(__dirname, '..', '..', '..');
 export const DIST = join(ROOT, 'dist');
-const SOURCES = [
-  'packages/s3-stream/src',
-  'packages/checksum/src',
-  'packages/metadata/src',
-  'scripts',
-];
-const ARTIFACTS = ['layers/s3-stream.zip', 'functions/checksum.zip', 'functions/metadata.zip'];
+
+/** Every function package (one with src/handler.ts) becomes dist/functions/<name>.zip. */
+function functionNames(): string[] {
+  return readdirSync(join(ROOT, 'packages')).filter((name) =>
+    existsSync(join(ROOT, 'packages', name, 'src', 'handler.ts')),
+  );
+}
+
+function artifacts(): string[] {
+  return [
+    'layers/s3-stream.zip',
+    'layers/sharp-x86_64.zip',
+    'layers/sharp-arm64.zip',
+    ...functionNames().map((name) => `functions/${name}.zip`),
+  ];
+}
+
+function sources(): string[] {
+  return [
+    'packages/s3-stream/src',
+    'layers',
+    'scripts',
+    ...functionNames().map((n) => `packages/${n}/src`),
+  ];
+}
 
 function newestMtime(dir: string): number {
   let newest = 0;
@@ -21,12 +39,15 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-/** Runs scripts/build.ts when an artifact is missing or older than the code it is built from. */
+/**
+ * Runs scripts/build.ts when an artifact is missing or older than the code it is built from, so
+ * an e2e file also works on its own (`npm test` builds before the tests anyway).
+ */
 export function ensureBuilt(): void {
-  const sources = Math.max(...SOURCES.map((s) => newestMtime(join(ROOT, s))));
-  const stale = ARTIFACTS.some((a) => {
+  const newestSource = Math.max(...sources().map((s) => newestMtime(join(ROOT, s))));
+  const stale = artifacts().some((a) => {
     const path = join(DIST, a);
-    return !existsSync(path) || statSync(path).mtimeMs < sources;
+    return !existsSync(path) || statSync(path).mtimeMs < newestSource;
   });
   if (!stale) return;
   const build = spawnSync(
