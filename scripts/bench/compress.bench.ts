@@ -131,6 +131,8 @@ async function uploadFile(s3: S3Client, key: string, path: string, size?: number
       Bucket: 'bench',
       Key: key,
       Body: createReadStream(path, size ? { end: size - 1 } : {}),
+      // lib-storage counts parts from the file's size on disk unless told the length read.
+      ...(size ? { ContentLength: size } : {}),
     },
   }).done();
   return (uploaded.ETag ?? '').replace(/"/g, '');
