@@ -1,7 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import sharp, { type Metadata, type OutputInfo, type Sharp } from 'sharp';
+import sharp, { type AnimationOptions, type Metadata, type OutputInfo, type Sharp } from 'sharp';
 import type { ImageResizeConfig } from './config';
 import { INPUT_FORMATS, OUTPUT_FORMATS } from './constants';
 import {
@@ -106,11 +103,19 @@ export function baseScale(
   return Math.min(1, Math.max(...needed));
 }
 
-/** The encoder settings every rendition of `format` uses. */
-export function encode(pipeline: Sharp, format: OutputFormat, options: RenderOptions): Sharp {
+/**
+ * The encoder settings every rendition of `format` uses. `animation` (frame delays and loop
+ * count) applies to an animated WebP.
+ */
+export function encode(
+  pipeline: Sharp,
+  format: OutputFormat,
+  options: RenderOptions,
+  animation: AnimationOptions = {},
+): Sharp {
   switch (format) {
     case 'webp':
-      return pipeline.webp({ quality: options.QUALITY });
+      return pipeline.webp({ quality: options.QUALITY, ...animation });
     case 'avif':
       // 4:2:0 as libvips' own heifsave chooses below Q 90; sharp's default 4:4:4 costs ~35% more.
       return pipeline.avif({
@@ -125,21 +130,28 @@ export function encode(pipeline: Sharp, format: OutputFormat, options: RenderOpt
   }
 }
 
-/** A decoded image on local disk, in libvips' native format, and what it was decoded from. */
+/** A decoded image held in memory, and what it was decoded from. */
 export interface DecodedImage {
   key: string;
-  path: string;
+  /**
+   * The decoded pixels in an uncompressed container: PNG for a still image (keeps the ICC
+   * profile, EXIF and XMP), a multi-page TIFF for an animation (keeps the frames, the ICC
+   * profile and XMP). Empty after `dispose()`.
+   */
+  data: Buffer;
   source: SourceImage;
   animated: boolean;
-  /** Removes the temporary file. */
+  /** Frame delays and loop count of an animation, from the source's header (TIFF has neither). */
+  animation: AnimationOptions;
+  /** Drops the decoded pixels (nothing is on disk). */
   dispose(): Promise<void>;
 }
 
 /**
  * The one decode: EXIF orientation applied, shrunk (using the decoder's shrink-on-load where the
- * format has one) to the size the largest rendition needs, and kept with its metadata (ICC
- * profile, EXIF, frames and delays) as an uncompressed libvips `.v` file that every rendition
- * reads. Its size is base width × height × channels × frames.
+ * format has one) to the size the largest rendition needs, and kept in memory with its metadata
+ * as an uncompressed PNG (still) or multi-page TIFF (animated) that every rendition reads.
+ * Nothing is written to disk. Its size is about base width × height × channels × frames.
  */
 export async function decodeOnce(
   key: string,
@@ -149,15 +161,20 @@ export async function decodeOnce(
 ): Promise<DecodedImage> {
   const animated = decodesAnimation(source, options);
   const scale = baseScale(source, options.WIDTHS, options.FIT);
-  const dir = await mkdtemp(join(tmpdir(), 'image-resize-'));
-  const dispose = () => rm(dir, { recursive: true, force: true });
-  const path = join(dir, 'decoded.v');
+  let decoded: Buffer;
+  const animation: AnimationOptions = {};
   try {
     let pipeline = sharp(data, {
       failOn: 'error',
       limitInputPixels: options.MAX_INPUT_PIXELS,
       animated,
-    }).autoOrient();
+    });
+    if (animated) {
+      const { delay, loop } = await pipeline.metadata();
+      if (delay && delay.length === source.pages) animation.delay = delay;
+      if (loop !== undefined) animation.loop = loop;
+    }
+    pipeline = pipeline.autoOrient();
     if (scale < 1) {
       pipeline = pipeline.resize({
         width: Math.ceil(source.width * scale),
@@ -165,12 +182,27 @@ export async function decodeOnce(
         fit: 'fill',
       });
     }
-    await pipeline.keepMetadata().toFile(path);
+    pipeline = pipeline.keepMetadata();
+    // Uncompressed: the container is only a way to keep pixels and metadata together in memory.
+    pipeline = animated
+      ? pipeline.tiff({ compression: 'none' })
+      : pipeline.png({ compressionLevel: 0, adaptiveFiltering: false });
+    decoded = await pipeline.toBuffer();
   } catch (error) {
-    await dispose();
     throw imageErrorFrom(key, error, options.MAX_INPUT_PIXELS);
   }
-  return { key, path, source, animated, dispose };
+  const image: DecodedImage = {
+    key,
+    data: decoded,
+    source,
+    animated,
+    animation,
+    dispose: () => {
+      image.data = Buffer.alloc(0);
+      return Promise.resolve();
+    },
+  };
+  return image;
 }
 
 /** Encodes one rendition from the decoded image. */
@@ -183,7 +215,7 @@ export async function renderOne(
   const traits = OUTPUT_FORMATS[format];
   const animated = decoded.animated && traits.animation;
   const alpha = decoded.source.hasAlpha && traits.alpha;
-  let pipeline = sharp(decoded.path, { animated, limitInputPixels: false }).resize({
+  let pipeline = sharp(decoded.data, { animated, limitInputPixels: false }).resize({
     width: size.width,
     height: size.height,
     fit: options.FIT,
@@ -196,7 +228,9 @@ export async function renderOne(
   else if (decoded.source.rgbProfile) pipeline = pipeline.keepIccProfile();
   let encoded: { data: Buffer; info: OutputInfo };
   try {
-    encoded = await encode(pipeline, format, options).toBuffer({ resolveWithObject: true });
+    encoded = await encode(pipeline, format, options, animated ? decoded.animation : {}).toBuffer({
+      resolveWithObject: true,
+    });
   } catch (error) {
     throw new RenderError(decoded.key, `${sizeLabel(size)}.${traits.extension}`, error);
   }

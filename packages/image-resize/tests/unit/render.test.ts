@@ -1,5 +1,7 @@
 import { parseConfig } from '@s3-pipelines/s3-stream';
-import { existsSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import os, { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import sharp from 'sharp';
 import { ImageResizeConfigSchema, type ImageResizeConfig } from '../../src/config';
 import {
@@ -205,7 +207,40 @@ describe('renderAll', () => {
 
     // Assess
     expect(all.map(summary)).toEqual(['200/jpeg 200x150', '400/jpeg 400x300']);
-    expect(existsSync(decoded.path)).toBe(false);
+    expect(decoded.data.length).toBe(0);
+  });
+
+  it.each([
+    ['a still image', () => photo(800, 600), 'webp,avif,jpeg,png', 'false'],
+    ['a still image with KEEP_METADATA', () => photo(800, 600), 'webp,jpeg', 'true'],
+    ['an animation', () => animatedGif(40, 20, 3), 'webp,jpeg', 'false'],
+  ])('writes nothing to the temporary directory for %s', async (_, make, formats, keep) => {
+    // Prepare
+    const input = await make();
+    const config = configWith({ WIDTHS: '20,200', FORMATS: formats, KEEP_METADATA: keep });
+    const tmp = mkdtempSync(join(tmpdir(), 'image-resize-test-'));
+    // Anything that asks Node for the temporary directory gets this empty one.
+    const redirected = jest.spyOn(os, 'tmpdir').mockReturnValue(tmp);
+    try {
+      const before = readdirSync(tmp);
+
+      // Act
+      const source = await inspectImage('a', input, config);
+      const decoded = await decodeOnce('a', input, source, config);
+      const all: Rendition[] = [];
+      for await (const rendition of renderAll(decoded, config)) all.push(rendition);
+      const during = readdirSync(tmp);
+      await decoded.dispose();
+
+      // Assess
+      expect(all.length).toBe(2 * formats.split(',').length);
+      expect(before).toEqual([]);
+      expect(during).toEqual([]);
+      expect(readdirSync(tmp)).toEqual([]);
+    } finally {
+      redirected.mockRestore();
+      rmSync(tmp, { recursive: true, force: true });
+    }
   });
 
   it('never upscales by default: a smaller source keeps its size', async () => {
