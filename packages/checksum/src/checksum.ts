@@ -1,12 +1,12 @@
 import {
   headIfExists,
+  isCurrent,
   madeFrom,
   openObject,
   sourceMetadata,
   uploadStream,
   writtenBy,
   type Logger,
-  type ObjectInfo,
   type ObjectRef,
   type ProcessResult,
   type S3Client,
@@ -35,14 +35,6 @@ async function hashObject(
     }
   }
   return bytes;
-}
-
-/** The sidecar describes the key's current version; an older version must not overwrite it. */
-async function stillCurrent(s3: S3Client, info: ObjectInfo): Promise<boolean> {
-  const head = await headIfExists(s3, info.bucket, info.key);
-  if (!head) return false;
-  if (info.versionId) return head.VersionId === info.versionId;
-  return head.ETag?.replace(/"/g, '') === info.eTag;
 }
 
 /**
@@ -78,7 +70,7 @@ export async function checksumObject(
     Object.entries(hashes).map(([name, h]) => [name, h.digest('hex')]),
   );
 
-  if (!(await stillCurrent(s3, info))) return { outcome: 'skipped', reason: 'superseded', bytes };
+  if (!(await isCurrent(s3, info))) return { outcome: 'skipped', reason: 'superseded', bytes };
 
   await uploadStream(s3, {
     bucket: info.bucket,

@@ -1,6 +1,7 @@
 import {
   InputTooLargeError,
   headIfExists,
+  isCurrent,
   madeFrom,
   openObject,
   sourceMetadata,
@@ -36,14 +37,6 @@ async function readBounded(body: Readable, key: string, maxBytes: number): Promi
     chunks.push(chunk);
   }
   return Buffer.concat(chunks, total);
-}
-
-/** Renditions describe the key's current version; an older version must not overwrite them. */
-async function stillCurrent(s3: S3Client, info: ObjectInfo): Promise<boolean> {
-  const head = await headIfExists(s3, info.bucket, info.key);
-  if (!head) return false;
-  if (info.versionId) return head.VersionId === info.versionId;
-  return head.ETag?.replace(/"/g, '') === info.eTag;
 }
 
 /** Failures worth a marker: the object itself is bad or too big, and always will be. */
@@ -125,7 +118,7 @@ async function render(
     renditions: [],
   };
   try {
-    if (!(await stillCurrent(s3, info)))
+    if (!(await isCurrent(s3, info)))
       return { outcome: 'skipped', reason: 'superseded', bytes: data.length };
     // One upload in flight while the next rendition encodes.
     let pending: Promise<unknown> = Promise.resolve();

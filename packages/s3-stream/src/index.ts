@@ -27,6 +27,7 @@ export type {
 export { createLogger } from './logger';
 export type { Logger } from './logger';
 export { attributesIfAllowed, headPinned } from './read/headPinned';
+export { isCurrent } from './read/isCurrent';
 export { openObject } from './read/openObject';
 export type { OpenedObject, ReadOptions } from './read/openObject';
 export type { ObjectInfo, ObjectRef } from './types';
