@@ -48,27 +48,32 @@ function size(path: string): string {
   return `${(statSync(path).size / 1024).toFixed(1)} KiB`;
 }
 
-/** The layer package and everything it depends on: functions get these from the layer. */
-function layerProvided(): string[] {
+/** What the s3-stream layer bundles inside itself: functions reach these only through it. */
+function layerInternals(): string[] {
   const pkg = JSON.parse(readFileSync(join(root, 'packages', 's3-stream', 'package.json'), 'utf8'));
-  return [LAYER_PACKAGE, ...Object.keys(pkg.dependencies ?? {})];
+  return Object.keys(pkg.dependencies ?? {});
 }
 
 async function buildFunction(name: string): Promise<string> {
-  const fromLayers = [...layerProvided(), ...(manifest(name).layerModules ?? [])];
+  // Modules resolved at run time from /opt/nodejs/node_modules: the layer package itself and any
+  // module a function's own layer ships (sharp).
+  const fromLayers = [LAYER_PACKAGE, ...(manifest(name).layerModules ?? [])];
   const result = await build({
     ...BUNDLE_OPTIONS,
     entryPoints: [join(root, 'packages', name, 'src', 'handler.ts')],
     outfile: 'index.js',
     external: fromLayers.flatMap((m) => [m, `${m}/*`]),
   });
-  // What a layer provides must never be bundled again: a second copy would shadow the layer's.
-  // A function's own small dependencies (declared in its package.json) may be bundled.
-  const duplicated = Object.keys(result.metafile!.inputs).filter((input) =>
-    fromLayers.some((m) => input.includes(`node_modules/${m}/`)),
+  // The SDK, zod and Powertools live inside the layer's bundle, not as modules Lambda can
+  // resolve: a function importing one directly would get a second copy (or none at all). Its
+  // own small dependencies (declared in its package.json, like yazl) may be bundled.
+  const direct = Object.keys(result.metafile!.inputs).filter((input) =>
+    layerInternals().some((m) => input.includes(`node_modules/${m}/`)),
   );
-  if (duplicated.length > 0) {
-    throw new Error(`${name} bundles code its layers provide: ${duplicated.join(', ')}`);
+  if (direct.length > 0) {
+    throw new Error(
+      `${name} imports what it must take from @s3-pipelines/s3-stream: ${direct.slice(0, 5).join(', ')}`,
+    );
   }
   const path = join(outDir, 'functions', `${name}.zip`);
   await writeDeterministicZip(path, [

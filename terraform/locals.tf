@@ -42,7 +42,7 @@ locals {
       output_suffixes   = { "" = ".zip", zip = ".zip", gzip = ".gz" }
       output_in_source  = false
       output_key_prefix = "output_prefix"
-      source_actions    = ["s3:GetObject", "s3:GetObjectVersion", "s3:DeleteObject", "s3:DeleteObjectVersion"]
+      source_actions    = ["s3:GetObject", "s3:GetObjectVersion", "s3:DeleteObject"]
       output_actions    = ["s3:PutObject", "s3:AbortMultipartUpload", "s3:GetObject"]
       list              = ["source", "output"]
     }

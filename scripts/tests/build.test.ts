@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { builtinModules } from 'node:module';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -73,5 +74,25 @@ describe('build', () => {
     );
     expect(bundle).toContain('require("@s3-pipelines/s3-stream")');
     expect(bundle).not.toContain('@aws-sdk/client-s3');
+  });
+
+  it('leaves every function requiring only Node built-ins and what its layers provide', () => {
+    const dir = dirs[0]!;
+    const allowed = new Set([...builtinModules, '@s3-pipelines/s3-stream', 'sharp']);
+
+    for (const zip of listZips(dir).filter((z) => z.startsWith('functions/'))) {
+      const bundle = execFileSync('unzip', ['-p', join(dir, zip), 'index.js'], {
+        encoding: 'utf8',
+        maxBuffer: 64 * 1024 * 1024,
+      });
+      const required = [...bundle.matchAll(/require\("([^"]+)"\)/g)].map((m) =>
+        m[1]!.replace(/^node:/, ''),
+      );
+
+      expect({ zip, foreign: required.filter((m) => !allowed.has(m)) }).toEqual({
+        zip,
+        foreign: [],
+      });
+    }
   });
 });

@@ -206,7 +206,7 @@ run "compress_policy" {
       } }) == jsonencode({
       WriteOwnLogs = { effect = "Allow", actions = ["logs:CreateLogStream", "logs:PutLogEvents"], resources = ["arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/tp-compress:*"], condition = null }
       SendToOwnDlq = { effect = "Allow", actions = ["sqs:SendMessage"], resources = ["arn:aws:sqs:eu-west-1:123456789012:tp-compress-async-dlq"], condition = null }
-      ReadSource   = { effect = "Allow", actions = ["s3:DeleteObject", "s3:DeleteObjectVersion", "s3:GetObject", "s3:GetObjectVersion"], resources = ["arn:aws:s3:::t-inbox-x/incoming/*"], condition = null }
+      ReadSource   = { effect = "Allow", actions = ["s3:DeleteObject", "s3:GetObject", "s3:GetObjectVersion"], resources = ["arn:aws:s3:::t-inbox-x/incoming/*"], condition = null }
       WriteOutput  = { effect = "Allow", actions = ["s3:AbortMultipartUpload", "s3:GetObject", "s3:PutObject"], resources = ["arn:aws:s3:::t-inbox-x/processed/*"], condition = null }
       ListSource   = { effect = "Allow", actions = ["s3:ListBucket"], resources = ["arn:aws:s3:::t-inbox-x"], condition = { StringLikeIfExists = { "s3:prefix" = "incoming/*" } } }
       ListOutput   = { effect = "Allow", actions = ["s3:ListBucket"], resources = ["arn:aws:s3:::t-inbox-x"], condition = { StringLikeIfExists = { "s3:prefix" = "processed/*" } } }

@@ -1,11 +1,14 @@
 import {
+  deleteIfCurrent,
   headIfExists,
   openObject,
+  replaceMetadata,
   sourceMetadata,
   SOURCE_METADATA,
   TransientError,
   uploadStream,
   writtenBy,
+  type DeleteOutcome,
   type HeadObjectCommandOutput,
   type Logger,
   type ObjectInfo,
@@ -17,7 +20,6 @@ import { archiveStream } from './archive';
 import type { CompressConfig } from './config';
 import { ARCHIVE_METADATA, FORMATS, PROCESSOR, PROGRESS_EVERY_MS } from './constants';
 import { archiveKey, entryName, looksCompressed } from './keys';
-import { deleteIfCurrent, replaceMetadata, type DeleteOutcome } from './s3ops';
 import { archiveMismatch, isCompleteArchiveOf } from './verify';
 
 const MiB = 1024 * 1024;

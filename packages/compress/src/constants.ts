@@ -54,9 +54,3 @@ export const DEFAULT_COMPRESSED_TYPES = [
 
 /** How often a long compression logs its progress. */
 export const PROGRESS_EVERY_MS = 10_000;
-
-/** The largest object a single CopyObject may copy; larger archives are copied in parts. */
-export const COPY_OBJECT_LIMIT = 5 * 1024 ** 3;
-
-/** Part size of a multipart copy (S3 allows 5 MiB to 5 GiB per part). */
-export const COPY_PART_SIZE = 1024 ** 3;

@@ -36,7 +36,11 @@ export type {
   HeadObjectCommandOutput,
   S3Client,
 } from '@aws-sdk/client-s3';
+export { deleteIfCurrent } from './write/deleteIfCurrent';
+export type { DeleteOutcome, DeletePin } from './write/deleteIfCurrent';
 export { headIfExists } from './write/headOutput';
+export { replaceMetadata } from './write/replaceMetadata';
+export type { StoredObject } from './write/replaceMetadata';
 export { madeFrom, sourceMetadata } from './write/sourceMetadata';
 export { uploadStream } from './write/uploadStream';
 export type { WriteRequest, WriteResult } from './write/uploadStream';

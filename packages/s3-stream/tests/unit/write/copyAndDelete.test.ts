@@ -9,8 +9,9 @@ import {
   UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
-import { s3Error } from '../../../s3-stream/tests/unit/helpers';
-import { deleteIfCurrent, replaceMetadata } from '../../src/s3ops';
+import { s3Error } from '../helpers';
+import { deleteIfCurrent } from '../../../src/write/deleteIfCurrent';
+import { replaceMetadata } from '../../../src/write/replaceMetadata';
 
 const s3Mock = mockClient(S3Client);
 const s3 = new S3Client({ region: 'us-east-1' });
