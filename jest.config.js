@@ -9,6 +9,8 @@ const base = {
   },
   moduleNameMapper: {
     '^@s3-pipelines/s3-stream$': '<rootDir>/packages/s3-stream/src/index.ts',
+    // As in the compress build (packages/compress/package.json s3Pipelines.alias).
+    '^buffer-crc32$': '<rootDir>/packages/compress/src/nativeCrc32.ts',
   },
   setupFilesAfterEnv: ['aws-sdk-client-mock-jest'],
 };

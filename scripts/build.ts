@@ -12,7 +12,7 @@ import { readdirSync, existsSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { LAYER_PACKAGE, buildS3StreamLayer } from '../layers/s3-stream/build';
 import { buildSharpLayers } from '../layers/sharp/build';
-import { BUNDLE_OPTIONS } from './lib/bundleOptions';
+import { BUNDLE_OPTIONS, functionAliases } from './lib/bundleOptions';
 import { writeDeterministicZip } from './lib/zip';
 
 const root = join(__dirname, '..');
@@ -63,6 +63,7 @@ async function buildFunction(name: string): Promise<string> {
     entryPoints: [join(root, 'packages', name, 'src', 'handler.ts')],
     outfile: 'index.js',
     external: fromLayers.flatMap((m) => [m, `${m}/*`]),
+    alias: functionAliases(join(root, 'packages', name)),
   });
   // The SDK, zod and Powertools live inside the layer's bundle, not as modules Lambda can
   // resolve: a function importing one directly would get a second copy (or none at all). Its
