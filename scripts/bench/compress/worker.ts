@@ -15,6 +15,8 @@ import { CompressConfigSchema } from '../../../packages/compress/src/config';
 
 export interface WorkerResult {
   seconds: number;
+  /** CPU time of this process (user + system): its own cost, whatever else shares the cores. */
+  cpuSeconds: number;
   maxRssMiB: number;
   bytesOut: number;
   md5?: string;
@@ -78,11 +80,15 @@ async function main(): Promise<void> {
       return { bytesOut: Number(result.output!.bytesOut), md5: String(result.output!.md5) };
     };
   }
+  const before = process.resourceUsage();
+  const cpuBefore = (before.userCPUTime + before.systemCPUTime) / 1e6;
   const started = process.hrtime.bigint();
   const { bytesOut, md5 } = await run();
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  const maxRssMiB = process.resourceUsage().maxRSS / 1024;
-  const result: WorkerResult = { seconds, maxRssMiB, bytesOut, md5 };
+  const usage = process.resourceUsage();
+  const maxRssMiB = usage.maxRSS / 1024;
+  const cpuSeconds = (usage.userCPUTime + usage.systemCPUTime) / 1e6 - cpuBefore;
+  const result: WorkerResult = { seconds, cpuSeconds, maxRssMiB, bytesOut, md5 };
   process.stdout.write(`${JSON.stringify(result)}\n`);
   s3.destroy();
 }
