@@ -1,21 +1,11 @@
-import { z } from '@s3-pipelines/s3-stream';
+import { envList, z } from '@s3-pipelines/s3-stream';
 
 const ALGORITHMS = ['sha1', 'sha256', 'sha512'] as const;
-
-const list = z
-  .string()
-  .default('')
-  .transform((value) =>
-    value
-      .split(',')
-      .map((s) => s.trim().toLowerCase())
-      .filter(Boolean),
-  );
 
 /** The checksum function's environment, validated once at cold start. */
 export const ChecksumConfigSchema = z.object({
   /** Comma-separated hashes computed in the same pass and stored as sidecar metadata. */
-  EXTRA_ALGORITHMS: list.pipe(z.array(z.enum(ALGORITHMS))),
+  EXTRA_ALGORITHMS: envList().pipe(z.array(z.enum(ALGORITHMS))),
   /** Ranged GETs in flight for objects larger than one range (1 = a single streaming GET). */
   READ_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),
   /** Size of each ranged GET in MiB; memory is about (READ_CONCURRENCY + 1) × this. */

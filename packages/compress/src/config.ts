@@ -1,29 +1,5 @@
-import { z } from '@s3-pipelines/s3-stream';
+import { envFlag, envList, z } from '@s3-pipelines/s3-stream';
 import { DEFAULT_COMPRESSED_SUFFIXES, DEFAULT_COMPRESSED_TYPES } from './constants';
-
-/** `true|false` (also `1|0`, `yes|no`, any case). z.coerce.boolean would read "false" as true. */
-const flag = (fallback: boolean) =>
-  z
-    .string()
-    .trim()
-    .toLowerCase()
-    .default(String(fallback))
-    .pipe(z.enum(['true', 'false', '1', '0', 'yes', 'no']))
-    .transform((value) => value === 'true' || value === '1' || value === 'yes');
-
-/** A comma-separated list, lower-cased; unset means `fallback`, an empty string means none. */
-const list = (fallback: string[]) =>
-  z
-    .string()
-    .optional()
-    .transform((value) =>
-      value === undefined
-        ? fallback
-        : value
-            .split(',')
-            .map((s) => s.trim().toLowerCase())
-            .filter(Boolean),
-    );
 
 /** A key prefix: empty, or ending with `/` is typical, but any prefix is allowed. */
 const prefix = (fallback: string) =>
@@ -53,13 +29,13 @@ export const CompressConfigSchema = z
     /** zlib level, 0 (store) to 9 (smallest). */
     LEVEL: z.coerce.number().int().min(0).max(9).default(6),
     /** Delete the original once the archive is written and verified. */
-    DELETE_SOURCE: flag(true),
+    DELETE_SOURCE: envFlag(true),
     /** Skip objects that are already compressed (by suffix or content type). */
-    SKIP_COMPRESSED: flag(true),
+    SKIP_COMPRESSED: envFlag(true),
     /** Suffixes treated as already compressed (comma-separated, any case). */
-    COMPRESSED_SUFFIXES: list(DEFAULT_COMPRESSED_SUFFIXES),
+    COMPRESSED_SUFFIXES: envList(DEFAULT_COMPRESSED_SUFFIXES.join(',')),
     /** Content types treated as already compressed; `image/*` matches a family. */
-    COMPRESSED_CONTENT_TYPES: list(DEFAULT_COMPRESSED_TYPES),
+    COMPRESSED_CONTENT_TYPES: envList(DEFAULT_COMPRESSED_TYPES.join(',')),
     /** Ranged GETs in flight for objects larger than one range (1 = a single streaming GET). */
     READ_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
     /** Size of each ranged GET in MiB; read memory is about (READ_CONCURRENCY + 1) × this. */

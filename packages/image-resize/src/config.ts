@@ -1,4 +1,4 @@
-import { z } from '@s3-pipelines/s3-stream';
+import { envFlag, envList, z } from '@s3-pipelines/s3-stream';
 import {
   DEFAULT_FORMATS,
   DEFAULT_MAX_INPUT_BYTES,
@@ -8,28 +8,6 @@ import {
   OUTPUT_FORMATS,
 } from './constants';
 import type { OutputFormat, Size } from './types';
-
-/** `true|false` (also `1|0`, `yes|no`, any case). z.coerce.boolean would read "false" as true. */
-const flag = (fallback: boolean) =>
-  z
-    .string()
-    .trim()
-    .toLowerCase()
-    .default(String(fallback))
-    .pipe(z.enum(['true', 'false', '1', '0', 'yes', 'no']))
-    .transform((value) => value === 'true' || value === '1' || value === 'yes');
-
-/** A comma-separated list, trimmed and lower-cased, without empty entries. */
-const list = (fallback: string) =>
-  z
-    .string()
-    .default(fallback)
-    .transform((value) =>
-      value
-        .split(',')
-        .map((s) => s.trim().toLowerCase())
-        .filter(Boolean),
-    );
 
 const edge = z.number().int().min(1).max(MAX_RENDITION_EDGE);
 
@@ -58,13 +36,13 @@ export const ImageResizeConfigSchema = z.object({
   TRIGGER_PREFIX: z.string().default(''),
   TRIGGER_SUFFIX: z.string().default(''),
   /** Comma-separated sizes: `640` (width, aspect kept) or `200x200` (a box FIT fills). */
-  WIDTHS: list(DEFAULT_WIDTHS)
+  WIDTHS: envList(DEFAULT_WIDTHS)
     .pipe(z.array(size).min(1, 'needs at least one size'))
     .refine((sizes) => new Set(sizes.map(sizeLabel)).size === sizes.length, {
       message: 'lists a size twice',
     }),
   /** Comma-separated output formats; `jpg` means jpeg. */
-  FORMATS: list(DEFAULT_FORMATS)
+  FORMATS: envList(DEFAULT_FORMATS)
     .transform((names) => names.map((n) => (n === 'jpg' ? 'jpeg' : n)))
     .pipe(z.array(z.enum(FORMAT_NAMES)).min(1, 'needs at least one format'))
     .transform((formats) => [...new Set(formats)]),
@@ -80,7 +58,7 @@ export const ImageResizeConfigSchema = z.object({
     .default('cover')
     .pipe(z.enum(['cover', 'contain', 'fill', 'inside', 'outside'])),
   /** Never make a rendition larger than the source: it is capped at the source's size instead. */
-  NO_UPSCALE: flag(true),
+  NO_UPSCALE: envFlag(true),
   /** Pixel limit (width × height × frames), checked from the header before decoding. */
   MAX_INPUT_PIXELS: z.coerce.number().int().min(1).default(DEFAULT_MAX_INPUT_PIXELS),
   /** Byte limit of the source object; the whole encoded image is held in memory. */
@@ -92,9 +70,9 @@ export const ImageResizeConfigSchema = z.object({
     .default('#ffffff')
     .pipe(z.string().regex(/^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/, 'must be #rgb or #rrggbb')),
   /** Keep EXIF, XMP and IPTC (orientation is reset). The ICC profile is always kept. */
-  KEEP_METADATA: flag(false),
+  KEEP_METADATA: envFlag(false),
   /** Animated GIF/WebP sources give animated WebP renditions; other formats get frame one. */
-  ANIMATED: flag(true),
+  ANIMATED: envFlag(true),
 });
 
 export type ImageResizeConfig = z.infer<typeof ImageResizeConfigSchema>;

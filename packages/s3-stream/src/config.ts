@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { ConfigError } from './errors';
 
 /**
@@ -16,4 +16,28 @@ export function parseConfig<S extends z.ZodType>(
     return `${name}: ${issue.message}`;
   });
   throw new ConfigError(problems.join('; '));
+}
+
+/** An on/off setting: `true|false`, `1|0` or `yes|no`, any case. (z.coerce.boolean reads "false" as true.) */
+export function envFlag(fallback: boolean) {
+  return z
+    .string()
+    .trim()
+    .toLowerCase()
+    .default(String(fallback))
+    .pipe(z.enum(['true', 'false', '1', '0', 'yes', 'no']))
+    .transform((value) => value === 'true' || value === '1' || value === 'yes');
+}
+
+/** A comma-separated list, trimmed and lower-cased; unset means `fallback`, empty means none. */
+export function envList(fallback = '') {
+  return z
+    .string()
+    .default(fallback)
+    .transform((value) =>
+      value
+        .split(',')
+        .map((item) => item.trim().toLowerCase())
+        .filter(Boolean),
+    );
 }

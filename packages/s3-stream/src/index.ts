@@ -1,5 +1,5 @@
 export { getS3Client } from './client';
-export { parseConfig } from './config';
+export { envFlag, envList, parseConfig } from './config';
 export { SOURCE_METADATA, DEFAULT_PART_SIZE, DEFAULT_RANGE_SIZE } from './constants';
 export {
   ConfigError,

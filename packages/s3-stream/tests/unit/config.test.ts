@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseConfig } from '../../src/config';
+import { envFlag, envList, parseConfig } from '../../src/config';
 import { ConfigError } from '../../src/errors';
 
 const schema = z.object({
@@ -60,5 +60,36 @@ describe('parseConfig', () => {
 
     // Assess
     expect(config).toEqual({ [name]: 'from-env' });
+  });
+});
+
+describe('envFlag', () => {
+  it.each([
+    ['true', true],
+    ['YES', true],
+    [' 1 ', true],
+    ['false', false],
+    ['No', false],
+    ['0', false],
+  ])('reads %j as %s', (value, expected) => {
+    expect(envFlag(false).parse(value)).toBe(expected);
+  });
+
+  it('uses the fallback when unset and rejects anything else, naming the variable', () => {
+    const schema = z.object({ DELETE_SOURCE: envFlag(true) });
+
+    expect(parseConfig(schema, {})).toEqual({ DELETE_SOURCE: true });
+    expect(() => parseConfig(schema, { DELETE_SOURCE: 'maybe' })).toThrow(/DELETE_SOURCE/);
+  });
+});
+
+describe('envList', () => {
+  it('splits, trims and lower-cases, dropping empty entries', () => {
+    expect(envList().parse(' SHA256, ,sha1 ')).toEqual(['sha256', 'sha1']);
+  });
+
+  it('falls back when unset, and an empty value means none', () => {
+    expect(envList('a,b').parse(undefined)).toEqual(['a', 'b']);
+    expect(envList('a,b').parse('')).toEqual([]);
   });
 });
