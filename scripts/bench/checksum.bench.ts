@@ -13,8 +13,7 @@
  */
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { build } from 'esbuild';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
   createReadStream,
@@ -28,6 +27,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator } from '../../packages/local-stack/src/emulator';
 import { testClient } from '../../tests/helpers/s3';
+import { bundleWorker, median, runWorker } from './lib/harness';
 import { startSyntheticS3 } from './syntheticS3';
 
 const root = join(__dirname, '..', '..');
@@ -45,40 +45,6 @@ interface Run {
   maxRssMiB: number;
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
-
-async function bundleWorker(): Promise<string> {
-  const outfile = join(work, 'worker.js');
-  await build({
-    entryPoints: [join(__dirname, 'worker.ts')],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    target: 'node22',
-    format: 'cjs',
-    logLevel: 'warning',
-  });
-  return outfile;
-}
-
-/** Runs the worker in a child process without blocking this one, which serves the proxies. */
-function runWorker(worker: string, args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [worker, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) =>
-      code === 0 ? resolve(stdout) : reject(new Error(`worker ${args[0]} failed: ${stderr}`)),
-    );
-  });
-}
-
 async function measure(
   worker: string,
   args: (string | number)[],
@@ -86,8 +52,7 @@ async function measure(
 ): Promise<Run> {
   const runs: Run[] = [];
   for (let i = 0; i < RUNS; i++) {
-    const stdout = await runWorker(worker, args.map(String));
-    const result = JSON.parse(stdout.trim().split('\n').pop()!) as Run;
+    const result = await runWorker<Run>(worker, args.map(String));
     if (result.md5 !== expectedMd5)
       throw new Error(`worker ${args[0]} computed ${result.md5}, expected ${expectedMd5}`);
     runs.push(result);
@@ -127,7 +92,7 @@ const fmt = (n: number, digits = 0): string => n.toFixed(digits).padStart(7);
 
 async function main(): Promise<void> {
   mkdirSync(work, { recursive: true });
-  const worker = await bundleWorker();
+  const worker = await bundleWorker(join(__dirname, 'worker.ts'), join(work, 'worker.js'));
   const lines: string[] = [];
   const say = (line: string): void => {
     console.log(line);

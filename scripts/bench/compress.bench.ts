@@ -14,9 +14,8 @@
  */
 import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { build } from 'esbuild';
 import { functionAliases } from '../lib/bundleOptions';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
   createReadStream,
@@ -32,6 +31,7 @@ import { startEmulator } from '../../packages/local-stack/src/emulator';
 import { textBlock } from '../../packages/compress/tests/helpers/text';
 import { testClient } from '../../tests/helpers/s3';
 import type { WorkerResult } from './compress/worker';
+import { bundleWorker, median, runWorker } from './lib/harness';
 
 const root = join(__dirname, '..', '..');
 const work = join(root, '.bench');
@@ -44,49 +44,15 @@ const RSS_LIMIT_MIB = 256;
 /** Peak RSS may grow by this much from a 256 MiB object to a 1 GiB one and still count as flat. */
 const FLAT_SLACK_MIB = 32;
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
-
-async function bundleWorker(): Promise<string> {
-  const outfile = join(work, 'compress-worker.js');
-  await build({
-    entryPoints: [join(__dirname, 'compress', 'worker.ts')],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    target: 'node22',
-    format: 'cjs',
-    logLevel: 'warning',
-    // The same aliases as the function's own build, so the benchmark measures what ships.
-    alias: functionAliases(join(__dirname, '..', '..', 'packages', 'compress')),
-  });
-  return outfile;
-}
-
-function runWorker(worker: string, args: string[]): Promise<WorkerResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [worker, ...args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'ERROR' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) =>
-      code === 0
-        ? resolve(JSON.parse(stdout.trim().split('\n').pop()!) as WorkerResult)
-        : reject(new Error(`worker ${args[0]} failed: ${stderr}`)),
-    );
-  });
-}
-
 async function measure(worker: string, args: (string | number)[]): Promise<WorkerResult> {
   const runs: WorkerResult[] = [];
-  for (let i = 0; i < RUNS; i++) runs.push(await runWorker(worker, args.map(String)));
+  for (let i = 0; i < RUNS; i++)
+    runs.push(
+      await runWorker<WorkerResult>(worker, args.map(String), {
+        ...process.env,
+        POWERTOOLS_LOG_LEVEL: 'ERROR',
+      }),
+    );
   return {
     seconds: median(runs.map((r) => r.seconds)),
     cpuSeconds: median(runs.map((r) => r.cpuSeconds)),
@@ -147,7 +113,14 @@ const fmt = (n: number, digits = 0): string => n.toFixed(digits).padStart(7);
 
 async function main(): Promise<void> {
   mkdirSync(work, { recursive: true });
-  const worker = await bundleWorker();
+  const worker = await bundleWorker(
+    join(__dirname, 'compress', 'worker.ts'),
+    join(work, 'compress-worker.js'),
+    {
+      // The same aliases as the function's own build, so the benchmark measures what ships.
+      alias: functionAliases(join(root, 'packages', 'compress')),
+    },
+  );
   const lines: string[] = [];
   const say = (line: string): void => {
     console.log(line);

@@ -19,12 +19,12 @@
  * Requires: vipsthumbnail (apt-get install -y libvips-tools) and /usr/bin/time.
  * usage: npm run bench -- image-resize   (or tsx scripts/bench/image-resize.bench.ts [--images=8])
  */
-import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { generatePhotos } from './image-resize/photos';
+import { bundleWorker } from './lib/harness';
 
 const root = join(__dirname, '..', '..');
 const work = join(root, '.bench', 'image-resize');
@@ -50,21 +50,6 @@ function requireTool(command: string, hint: string): void {
     console.error(`image-resize bench needs ${command}: ${hint}`);
     process.exit(2);
   }
-}
-
-async function bundleWorker(): Promise<string> {
-  const outfile = join(work, 'worker.js');
-  await build({
-    entryPoints: [join(__dirname, 'image-resize', 'worker.ts')],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    target: 'node22',
-    format: 'cjs',
-    external: ['sharp'],
-    logLevel: 'warning',
-  });
-  return outfile;
 }
 
 function runWorker(worker: string, variant: string, files: string[]): Run {
@@ -121,7 +106,13 @@ async function main(): Promise<void> {
   };
   const vipsVersion = spawnSync('vips', ['--version'], { encoding: 'utf8' }).stdout.trim();
   const files = await generatePhotos(join(work, 'photos'), IMAGES, 4000, 3000);
-  const worker = await bundleWorker();
+  const worker = await bundleWorker(
+    join(__dirname, 'image-resize', 'worker.ts'),
+    join(work, 'worker.js'),
+    {
+      external: ['sharp'],
+    },
+  );
   if (!existsSync(worker)) throw new Error('worker bundle missing');
 
   say(

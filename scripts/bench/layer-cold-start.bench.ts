@@ -14,6 +14,7 @@ import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { median } from './lib/harness';
 
 const root = join(__dirname, '..', '..');
 const RUNS = Number(/--runs=(\d+)/.exec(process.argv.join(' '))?.[1] ?? 15);
@@ -25,11 +26,6 @@ const layer = require('@s3-pipelines/s3-stream');
 layer.headIfExists(layer.getS3Client(), 'bucket', 'key').then(() => {
   console.log(Number(process.hrtime.bigint() - started) / 1e6);
 });`;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
 
 async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 's3p-coldstart-'));
