@@ -52,5 +52,13 @@ export const DEFAULT_COMPRESSED_TYPES = [
   'application/x-rar-compressed',
 ];
 
+/**
+ * Output chunk of the deflate stream. zlib's default (16 KiB) makes its worker thread wait for the
+ * main thread after every 16 KiB of output; while the main thread hashes, uploads or collects
+ * garbage, deflate stalls. Incompressible data produces as many bytes as it takes in, so this
+ * round trip decided its throughput (measured in the compress benchmark, see docs/compress.md).
+ */
+export const COMPRESSOR_CHUNK_SIZE = 2 * 1024 * 1024;
+
 /** How often a long compression logs its progress. */
 export const PROGRESS_EVERY_MS = 10_000;

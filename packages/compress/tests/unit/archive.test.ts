@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -5,6 +6,7 @@ import { Readable } from 'node:stream';
 import { digestWithTool } from '../../../../tests/helpers/tools';
 import { bodyOf, breakingBody, readAll } from '../../../s3-stream/tests/unit/helpers';
 import { archiveStream } from '../../src/archive';
+import { COMPRESSOR_CHUNK_SIZE } from '../../src/constants';
 import { gunzipTo, tool } from '../helpers/archives';
 import { textBytes } from '../helpers/text';
 
@@ -63,6 +65,59 @@ describe('archiveStream', () => {
     writeFileSync(join(dir, 'original'), BYTES);
     expect(tool('cmp', [join(dir, 'original'), join(dir, 'out')]).status).toBe(0);
   });
+
+  it.each(['zip', 'gzip'] as const)(
+    'extracts byte for byte when the input spans several coalesced compressor chunks (%s)',
+    async (format) => {
+      // Prepare: odd-sized source chunks, so chunk boundaries never line up with the coalescing.
+      const bytes = textBytes(2 * COMPRESSOR_CHUNK_SIZE + COMPRESSOR_CHUNK_SIZE / 2 + 7);
+      const archive = join(dir, format === 'zip' ? 'a.zip' : 'a.gz');
+      writeFileSync(join(dir, 'original'), bytes);
+
+      // Act
+      const stream = archiveStream(
+        bodyOf(bytes, 65_521),
+        { name: 'big.txt', size: bytes.length, mtime: MTIME },
+        format,
+        6,
+      );
+      writeFileSync(archive, await readAll(stream.output));
+
+      // Assess
+      const extracted = join(dir, ...(format === 'zip' ? ['out'] : []), 'big.txt');
+      const unpacked =
+        format === 'zip'
+          ? tool('unzip', ['-qq', '-d', join(dir, 'out'), archive])
+          : gunzipTo(archive, extracted);
+      expect(unpacked.status).toBe(0);
+      expect(tool('cmp', [join(dir, 'original'), extracted]).status).toBe(0);
+      expect(stream.stats()).toMatchObject({
+        bytesIn: bytes.length,
+        md5: digestWithTool('md5sum', bytes),
+      });
+    },
+  );
+
+  it.each(['zip', 'gzip'] as const)(
+    "hands out compressor output in chunks larger than zlib's 16 KiB default (%s)",
+    async (format) => {
+      // Prepare: random bytes do not shrink, so each compressor chunk is about full.
+      const bytes = randomBytes(3 * COMPRESSOR_CHUNK_SIZE);
+
+      // Act
+      const stream = archiveStream(
+        bodyOf(bytes, 64 * 1024),
+        { name: 'r.bin', size: bytes.length, mtime: MTIME },
+        format,
+        6,
+      );
+      const sizes: number[] = [];
+      for await (const chunk of stream.output) sizes.push((chunk as Buffer).length);
+
+      // Assess: for zip this holds only while patches/yazl@3.3.1.patch is applied.
+      expect(Math.max(...sizes)).toBeGreaterThan(COMPRESSOR_CHUNK_SIZE / 2);
+    },
+  );
 
   it.each(['zip', 'gzip'] as const)(
     'counts bytes in and out and hashes the original like md5sum (%s)',
