@@ -2,7 +2,7 @@
  * One measured run of the compress benchmark, in its own process so that its peak RSS is its own.
  * Bundled by compress.bench.ts with esbuild and run with plain node.
  *
- * argv: zlib     <endpoint> <bucket> <key> <level>
+ * argv: zlib     <endpoint> <bucket> <key> <level> [chunkSize]
  *       compress <endpoint> <bucket> <key> <size> <eTag> <level>
  */
 import { DeleteObjectCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -22,13 +22,22 @@ export interface WorkerResult {
   md5?: string;
 }
 
-/** The baseline: one GetObject stream through zlib's raw deflate (what a zip entry holds). */
-async function plainZlib(s3: S3Client, bucket: string, key: string, level: number) {
+/**
+ * The baseline: one GetObject stream through zlib's raw deflate (what a zip entry holds), with
+ * zlib's default output chunk or the one given.
+ */
+async function plainZlib(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  level: number,
+  chunkSize?: number,
+) {
   const response = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
   let bytesOut = 0;
   await pipeline(
     response.Body as Readable,
-    createDeflateRaw({ level }),
+    createDeflateRaw({ level, chunkSize }),
     new Writable({
       write(chunk: Buffer, _encoding, done) {
         bytesOut += chunk.length;
@@ -49,7 +58,9 @@ async function main(): Promise<void> {
   });
   let run: () => Promise<{ bytesOut: number; md5?: string }>;
   if (variant === 'zlib') {
-    run = () => plainZlib(s3, bucket!, key!, Number(rest[0]));
+    const [level, chunkSize] = rest;
+    run = () =>
+      plainZlib(s3, bucket!, key!, Number(level), chunkSize ? Number(chunkSize) : undefined);
   } else {
     const [size, eTag, level] = rest;
     const config = parseConfig(CompressConfigSchema, {

@@ -1,0 +1,322 @@
+import { randomUUID } from 'node:crypto';
+import { createReadStream, statSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/**
+ * A minimal S3 endpoint for benchmarks. It serves source objects whose bytes come from the
+ * benchmark (a file, a repeated block) and takes writes without keeping their bytes, so that
+ * on a 2-core machine the measured process is the only one doing real work: in Lambda, S3's
+ * side of a read or an upload runs on S3's machines, not on the function's cores.
+ *
+ * Reads: GET (Range, If-Match) and HEAD of the source objects. Writes: PUT (body kept when it is
+ * small, like a checksum sidecar), multipart uploads (parts counted and dropped), CopyObject and
+ * UploadPartCopy of what was written (the metadata rewrite), HEAD and DELETE. Nothing else.
+ */
+export interface SourceObject {
+  size: number;
+  eTag: string;
+  /** The bytes start..end (inclusive), in order, in pieces of any size. */
+  read(start: number, end: number): AsyncIterable<Buffer> | Iterable<Buffer>;
+}
+
+/**
+ * An object of `size` bytes read from a file on disk; past the file's end it starts over, so a
+ * 1 GiB file can stand for a 5 GiB object (a repeat 1 GiB apart is far outside deflate's 32 KiB
+ * window: random data stays incompressible).
+ */
+export function fileSource(path: string, size: number, eTag: string): SourceObject {
+  const fileSize = statSync(path).size;
+  return {
+    size,
+    eTag,
+    async *read(start, end) {
+      for (let at = start; at <= end;) {
+        const offset = at % fileSize;
+        const last = Math.min(fileSize - 1, offset + (end - at));
+        for await (const chunk of createReadStream(path, {
+          start: offset,
+          end: last,
+          highWaterMark: 1024 * 1024,
+        }))
+          yield chunk as Buffer;
+        at += last - offset + 1;
+      }
+    },
+  };
+}
+
+export interface BenchS3Options {
+  bucket: string;
+  objects: Record<string, SourceObject>;
+  /** Caps each GET response at this rate, like one S3 connection (~90 MB/s); uncapped by default. */
+  bytesPerSecond?: number;
+}
+
+export interface BenchS3 {
+  endpoint: string;
+  /** Size of every object written so far (parts counted, bytes dropped). */
+  written(key: string): number | undefined;
+  close(): Promise<void>;
+}
+
+interface Written {
+  size: number;
+  eTag: string;
+  contentType?: string;
+  metadata: Record<string, string>;
+  /** Kept only for small single PUTs. */
+  body?: Buffer;
+}
+
+/** Bodies of single PUTs up to this size are kept (and served back by GET). */
+const KEEP_BODY_LIMIT = 1024 * 1024;
+/** Responses are written (and paced) in slices of this size. */
+const SEND_STEP = 256 * 1024;
+
+function metadataOf(req: IncomingMessage): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(req.headers)
+      .filter(([name]) => name.startsWith('x-amz-meta-'))
+      .map(([name, value]) => [name, String(value)]),
+  );
+}
+
+async function drain(
+  req: IncomingMessage,
+  keep: boolean,
+): Promise<{ size: number; body?: Buffer }> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (keep && size <= KEEP_BODY_LIMIT) chunks.push(chunk);
+  }
+  return { size, body: keep && size <= KEEP_BODY_LIMIT ? Buffer.concat(chunks) : undefined };
+}
+
+function xml(res: ServerResponse, status: number, body: string): void {
+  res.writeHead(status, { 'content-type': 'application/xml' }).end(body);
+}
+
+function notFound(req: IncomingMessage, res: ServerResponse): void {
+  res.writeHead(404, { 'content-type': 'application/xml' });
+  res.end(req.method === 'HEAD' ? undefined : '<Error><Code>NoSuchKey</Code></Error>');
+}
+
+function preconditionFailed(res: ServerResponse): void {
+  xml(res, 412, '<Error><Code>PreconditionFailed</Code></Error>');
+}
+
+export async function startBenchS3(options: BenchS3Options): Promise<BenchS3> {
+  const { bucket, objects } = options;
+  const written = new Map<string, Written>();
+  const uploads = new Map<string, { parts: Map<number, number>; created: Written }>();
+
+  async function serveSource(
+    req: IncomingMessage,
+    res: ServerResponse,
+    source: SourceObject,
+  ): Promise<void> {
+    const ifMatch = req.headers['if-match'];
+    if (ifMatch && ifMatch.replace(/"/g, '') !== source.eTag) return preconditionFailed(res);
+    const headers = {
+      etag: `"${source.eTag}"`,
+      'last-modified': new Date(0).toUTCString(),
+      'content-type': 'application/octet-stream',
+      'accept-ranges': 'bytes',
+    };
+    if (req.method === 'HEAD') {
+      res.writeHead(200, { ...headers, 'content-length': source.size }).end();
+      return;
+    }
+    const range = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '');
+    const start = range ? Number(range[1]) : 0;
+    const end = range && range[2] ? Math.min(Number(range[2]), source.size - 1) : source.size - 1;
+    if (range && start >= source.size) {
+      xml(res, 416, '<Error><Code>InvalidRange</Code></Error>');
+      return;
+    }
+    res.writeHead(range ? 206 : 200, {
+      ...headers,
+      'content-length': end - start + 1,
+      ...(range ? { 'content-range': `bytes ${start}-${end}/${source.size}` } : {}),
+    });
+    const started = Date.now();
+    let sent = 0;
+    for await (const piece of source.read(start, end)) {
+      for (let at = 0; at < piece.length; at += SEND_STEP) {
+        const slice = piece.subarray(at, at + SEND_STEP);
+        if (!res.write(slice)) await new Promise((resolve) => res.once('drain', resolve));
+        sent += slice.length;
+        if (options.bytesPerSecond) {
+          const due = started + (sent / options.bytesPerSecond) * 1000;
+          if (due > Date.now()) await sleep(due - Date.now());
+        }
+      }
+    }
+    res.end();
+  }
+
+  function serveWritten(req: IncomingMessage, res: ServerResponse, object: Written): void {
+    const ifMatch = req.headers['if-match'];
+    if (ifMatch && ifMatch.replace(/"/g, '') !== object.eTag) return preconditionFailed(res);
+    res.writeHead(200, {
+      'content-length': object.size,
+      etag: `"${object.eTag}"`,
+      'last-modified': new Date().toUTCString(),
+      ...(object.contentType ? { 'content-type': object.contentType } : {}),
+      ...object.metadata,
+    });
+    if (req.method === 'HEAD') res.end();
+    else if (object.body) res.end(object.body);
+    else res.destroy(new Error('bench S3 endpoint kept no bytes of this object'));
+  }
+
+  /** The written object a copy names, or undefined after answering 404 or 412. */
+  function copySource(req: IncomingMessage, res: ServerResponse): Written | undefined {
+    const from = decodeURIComponent(String(req.headers['x-amz-copy-source']).replace(/^\//, ''));
+    const source = written.get(from.slice(`${bucket}/`.length));
+    const ifMatch = req.headers['x-amz-copy-source-if-match'];
+    if (!source) notFound(req, res);
+    else if (ifMatch && String(ifMatch).replace(/"/g, '') !== source.eTag) preconditionFailed(res);
+    else return source;
+    return undefined;
+  }
+
+  function copyPart(req: IncomingMessage, res: ServerResponse, parts: Map<number, number>): void {
+    const source = copySource(req, res);
+    if (!source) return;
+    const range = /^bytes=(\d+)-(\d+)$/.exec(String(req.headers['x-amz-copy-source-range']));
+    const partNumber = Number(
+      new URL(req.url ?? '/', 'http://bench').searchParams.get('partNumber'),
+    );
+    parts.set(partNumber, range ? Number(range[2]) - Number(range[1]) + 1 : source.size);
+    xml(
+      res,
+      200,
+      `<CopyPartResult><ETag>"part-${partNumber}"</ETag><LastModified>${new Date().toISOString()}</LastModified></CopyPartResult>`,
+    );
+  }
+
+  function copy(req: IncomingMessage, res: ServerResponse, key: string): void {
+    const source = copySource(req, res);
+    if (!source) return;
+    const replace = req.headers['x-amz-metadata-directive'] === 'REPLACE';
+    const eTag = randomUUID().replace(/-/g, '');
+    written.set(key, {
+      ...source,
+      eTag,
+      metadata: replace ? metadataOf(req) : source.metadata,
+      contentType: replace ? req.headers['content-type'] : source.contentType,
+    });
+    xml(
+      res,
+      200,
+      `<CopyObjectResult><ETag>"${eTag}"</ETag><LastModified>${new Date().toISOString()}</LastModified></CopyObjectResult>`,
+    );
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://bench');
+    const key = decodeURIComponent(url.pathname).slice(`/${bucket}/`.length);
+    const uploadId = url.searchParams.get('uploadId');
+    const method = req.method ?? 'GET';
+
+    if (method === 'POST' && url.searchParams.has('uploads')) {
+      const id = randomUUID();
+      uploads.set(id, {
+        parts: new Map(),
+        created: {
+          size: 0,
+          eTag: '',
+          contentType: req.headers['content-type'],
+          metadata: metadataOf(req),
+        },
+      });
+      await drain(req, false);
+      xml(
+        res,
+        200,
+        `<InitiateMultipartUploadResult><Bucket>${bucket}</Bucket><Key>${key}</Key><UploadId>${id}</UploadId></InitiateMultipartUploadResult>`,
+      );
+      return;
+    }
+    if (uploadId !== null) {
+      const upload = uploads.get(uploadId);
+      if (!upload) return xml(res, 404, '<Error><Code>NoSuchUpload</Code></Error>');
+      if (method === 'PUT' && req.headers['x-amz-copy-source']) {
+        await drain(req, false);
+        return copyPart(req, res, upload.parts);
+      }
+      if (method === 'PUT') {
+        const partNumber = Number(url.searchParams.get('partNumber'));
+        const { size } = await drain(req, false);
+        upload.parts.set(partNumber, size);
+        res.writeHead(200, { etag: `"part-${partNumber}"` }).end();
+        return;
+      }
+      await drain(req, false);
+      uploads.delete(uploadId);
+      if (method === 'DELETE') {
+        res.writeHead(204).end();
+        return;
+      }
+      const eTag = `${randomUUID().replace(/-/g, '')}-${upload.parts.size}`;
+      const size = [...upload.parts.values()].reduce((sum, part) => sum + part, 0);
+      written.set(key, { ...upload.created, size, eTag });
+      xml(
+        res,
+        200,
+        `<CompleteMultipartUploadResult><Bucket>${bucket}</Bucket><Key>${key}</Key><ETag>"${eTag}"</ETag></CompleteMultipartUploadResult>`,
+      );
+      return;
+    }
+    if (method === 'PUT' && req.headers['x-amz-copy-source']) {
+      await drain(req, false);
+      return copy(req, res, key);
+    }
+    if (method === 'PUT') {
+      const { size, body } = await drain(req, true);
+      const eTag = randomUUID().replace(/-/g, '');
+      written.set(key, {
+        size,
+        eTag,
+        body,
+        contentType: req.headers['content-type'],
+        metadata: metadataOf(req),
+      });
+      res.writeHead(200, { etag: `"${eTag}"` }).end();
+      return;
+    }
+    if (method === 'DELETE') {
+      written.delete(key);
+      res.writeHead(204).end();
+      return;
+    }
+    if (method === 'GET' || method === 'HEAD') {
+      const source = objects[key];
+      if (source) return serveSource(req, res, source);
+      const object = written.get(key);
+      if (object) return serveWritten(req, res, object);
+      return notFound(req, res);
+    }
+    xml(res, 501, '<Error><Code>NotImplemented</Code></Error>');
+  }
+
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => res.destroy(error as Error));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    written: (key) => written.get(key)?.size,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
