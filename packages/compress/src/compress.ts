@@ -114,6 +114,7 @@ export async function compressObject(
   const { info, body } = await openObject(s3, ref, {
     concurrency: config.READ_CONCURRENCY,
     rangeSize: config.RANGE_SIZE_MB * MiB,
+    maxBytes: config.MAX_INPUT_BYTES,
   });
   const pinned: ObjectRef = { ...ref, eTag: info.eTag, versionId: info.versionId };
   const skip = writtenBy(info.metadata, PROCESSOR)

@@ -36,6 +36,16 @@ export const CompressConfigSchema = z
     COMPRESSED_SUFFIXES: envList(DEFAULT_COMPRESSED_SUFFIXES.join(',')),
     /** Content types treated as already compressed; `image/*` matches a family. */
     COMPRESSED_CONTENT_TYPES: envList(DEFAULT_COMPRESSED_TYPES.join(',')),
+    /**
+     * Larger objects fail permanently before any byte is read, and stay where they are: beyond
+     * what one invocation compresses within Lambda's 15 minutes they would only time out, be
+     * retried and time out again. Default 5 GiB.
+     */
+    MAX_INPUT_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .default(5 * 1024 ** 3),
     /** Ranged GETs in flight for objects larger than one range (1 = a single streaming GET). */
     READ_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
     /** Size of each ranged GET in MiB; read memory is about (READ_CONCURRENCY + 1) × this. */

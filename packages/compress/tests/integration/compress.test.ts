@@ -329,6 +329,32 @@ describe('safety of the original', () => {
   });
 });
 
+describe('oversized input', () => {
+  it('refuses an object over MAX_INPUT_BYTES permanently, leaving it and writing nothing', async () => {
+    // Prepare
+    const key = 'incoming/limits/too-big.csv';
+    const bytes = textBytes(2000);
+    const eTag = await upload(s3, bucket, key, bytes);
+    const ref: ObjectRef = { bucket, key, size: bytes.length, eTag };
+
+    // Act
+    const compressing = compressObject(
+      s3,
+      ref,
+      config({ MAX_INPUT_BYTES: '1999' }),
+      createLogger('compress'),
+    );
+
+    // Assess
+    await expect(compressing).rejects.toMatchObject({
+      name: 'InputTooLargeError',
+      retryable: false,
+    });
+    expect((await head(key)).ETag).toBe(`"${eTag}"`);
+    expect(await exists('processed/limits/too-big.csv.zip')).toBe(false);
+  });
+});
+
 describe('idempotency and skip rules', () => {
   it('does nothing the second time the same event arrives', async () => {
     // Prepare

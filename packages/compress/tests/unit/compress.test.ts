@@ -527,6 +527,24 @@ describe('compressObject', () => {
     expect(s3Mock).not.toReceiveCommand(PutObjectCommand);
   });
 
+  it('refuses an object over MAX_INPUT_BYTES as a permanent error, touching nothing', async () => {
+    // Prepare
+    givenS3();
+    const small = parseConfig(CompressConfigSchema, { MAX_INPUT_BYTES: String(BYTES.length - 1) });
+
+    // Act
+    const compressing = compressObject(s3, ref, small, fakeLogger().asLogger);
+
+    // Assess
+    await expect(compressing).rejects.toMatchObject({
+      name: 'InputTooLargeError',
+      retryable: false,
+      message: `${SOURCE} is ${BYTES.length} bytes, over the limit of ${BYTES.length - 1} bytes`,
+    });
+    expect(s3Mock).not.toReceiveCommand(PutObjectCommand);
+    expect(s3Mock).not.toReceiveCommand(DeleteObjectCommand);
+  });
+
   it('lets an object replaced before the read surface as ObjectGoneError, touching nothing', async () => {
     // Prepare
     givenS3({ versionId: undefined });
