@@ -120,6 +120,8 @@ run "docs_extra_pipelines_plan" {
         prefix        = "incoming/"
         output_prefix = "processed/"
         delivery      = "queue"
+        memory_mb     = 3538
+        timeout_s     = 900
         settings      = { FORMAT = "zip" }
       }
       image-resize = {
