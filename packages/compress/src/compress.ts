@@ -1,6 +1,7 @@
 import {
   deleteIfCurrent,
   headIfExists,
+  InputTooLargeError,
   openObject,
   replaceMetadata,
   sourceMetadata,
@@ -91,7 +92,7 @@ async function alreadyDone(
  * when DELETE_SOURCE is on, deletes the original, but only once a HEAD of the archive shows what
  * was written and only if the version compressed is still the current one.
  *
- * Steps: skip rules → HEAD archive (done already?) → pinned read → MD5 + compress → multipart
+ * Steps: skip rules → HEAD archive (done already?) → pinned read → size limit → MD5 + compress → multipart
  * upload (aborted on failure) → record the original's MD5 (metadata rewrite) → HEAD verify →
  * pinned delete.
  */
@@ -114,7 +115,6 @@ export async function compressObject(
   const { info, body } = await openObject(s3, ref, {
     concurrency: config.READ_CONCURRENCY,
     rangeSize: config.RANGE_SIZE_MB * MiB,
-    maxBytes: config.MAX_INPUT_BYTES,
   });
   const pinned: ObjectRef = { ...ref, eTag: info.eTag, versionId: info.versionId };
   const skip = writtenBy(info.metadata, PROCESSOR)
@@ -130,6 +130,11 @@ export async function compressObject(
   if (isCompleteArchiveOf(existing, pinned)) {
     body.destroy();
     return alreadyDone(s3, pinned, existing!, location, config);
+  }
+  // After the skip rules: an oversized object that would be skipped anyway is not a failure.
+  if (info.size > config.MAX_INPUT_BYTES) {
+    body.destroy();
+    throw new InputTooLargeError(info.key, info.size, config.MAX_INPUT_BYTES);
   }
 
   const { contentType } = FORMATS[config.FORMAT];

@@ -545,6 +545,19 @@ describe('compressObject', () => {
     expect(s3Mock).not.toReceiveCommand(DeleteObjectCommand);
   });
 
+  it('skips an oversized object that is already compressed instead of failing it', async () => {
+    // Prepare
+    givenS3({ contentType: 'application/zip' });
+    const small = parseConfig(CompressConfigSchema, { MAX_INPUT_BYTES: String(BYTES.length - 1) });
+
+    // Act
+    const result = await compressObject(s3, ref, small, fakeLogger().asLogger);
+
+    // Assess
+    expect(result).toEqual({ outcome: 'skipped', reason: 'already-compressed' });
+    expect(s3Mock).not.toReceiveCommand(PutObjectCommand);
+  });
+
   it('lets an object replaced before the read surface as ObjectGoneError, touching nothing', async () => {
     // Prepare
     givenS3({ versionId: undefined });
