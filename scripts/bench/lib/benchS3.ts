@@ -72,6 +72,8 @@ interface Written {
 
 /** Bodies of single PUTs up to this size are kept (and served back by GET). */
 const KEEP_BODY_LIMIT = 1024 * 1024;
+/** S3's largest CopyObject, and largest UploadPartCopy part. */
+const COPY_LIMIT = 5 * 1024 ** 3;
 /** Responses are written (and paced) in slices of this size. */
 const SEND_STEP = 256 * 1024;
 
@@ -148,7 +150,19 @@ export async function startBenchS3(options: BenchS3Options): Promise<BenchS3> {
     for await (const piece of source.read(start, end)) {
       for (let at = 0; at < piece.length; at += SEND_STEP) {
         const slice = piece.subarray(at, at + SEND_STEP);
-        if (!res.write(slice)) await new Promise((resolve) => res.once('drain', resolve));
+        if (!res.write(slice)) {
+          // A client that went away never drains: stop instead of waiting forever.
+          await new Promise<void>((resolve) => {
+            const go = (): void => {
+              res.off('drain', go);
+              res.off('close', go);
+              resolve();
+            };
+            res.on('drain', go);
+            res.on('close', go);
+          });
+          if (res.destroyed) return;
+        }
         sent += slice.length;
         if (options.bytesPerSecond) {
           const due = started + (sent / options.bytesPerSecond) * 1000;
@@ -189,10 +203,15 @@ export async function startBenchS3(options: BenchS3Options): Promise<BenchS3> {
     const source = copySource(req, res);
     if (!source) return;
     const range = /^bytes=(\d+)-(\d+)$/.exec(String(req.headers['x-amz-copy-source-range']));
+    const [start, end] = range ? [Number(range[1]), Number(range[2])] : [0, source.size - 1];
+    // As S3: a range must lie inside the source, and a part copy is at most 5 GiB.
+    if (start > end || end >= source.size || end - start + 1 > COPY_LIMIT) {
+      return xml(res, 400, '<Error><Code>InvalidArgument</Code></Error>');
+    }
     const partNumber = Number(
       new URL(req.url ?? '/', 'http://bench').searchParams.get('partNumber'),
     );
-    parts.set(partNumber, range ? Number(range[2]) - Number(range[1]) + 1 : source.size);
+    parts.set(partNumber, end - start + 1);
     xml(
       res,
       200,
@@ -203,6 +222,9 @@ export async function startBenchS3(options: BenchS3Options): Promise<BenchS3> {
   function copy(req: IncomingMessage, res: ServerResponse, key: string): void {
     const source = copySource(req, res);
     if (!source) return;
+    // As S3: CopyObject stops at 5 GiB; larger objects need UploadPartCopy.
+    if (source.size > COPY_LIMIT)
+      return xml(res, 400, '<Error><Code>InvalidRequest</Code></Error>');
     const replace = req.headers['x-amz-metadata-directive'] === 'REPLACE';
     const eTag = randomUUID().replace(/-/g, '');
     written.set(key, {
@@ -256,6 +278,9 @@ export async function startBenchS3(options: BenchS3Options): Promise<BenchS3> {
         upload.parts.set(partNumber, size);
         res.writeHead(200, { etag: `"part-${partNumber}"` }).end();
         return;
+      }
+      if (method !== 'DELETE' && method !== 'POST') {
+        return xml(res, 501, '<Error><Code>NotImplemented</Code></Error>');
       }
       await drain(req, false);
       uploads.delete(uploadId);
