@@ -15,26 +15,26 @@ import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import {
-  createReadStream,
-  createWriteStream,
-  existsSync,
-  mkdirSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { createReadStream, mkdirSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator } from '../../packages/local-stack/src/emulator';
 import { testClient } from '../../tests/helpers/s3';
-import { bundleWorker, median, runWorker } from './lib/harness';
+import {
+  BENCH_DIR,
+  bundleWorker,
+  createReport,
+  ensureFile,
+  median,
+  runsArg,
+  runWorker,
+} from './lib/harness';
 import { startSyntheticS3 } from './syntheticS3';
 
-const root = join(__dirname, '..', '..');
-const work = join(root, '.bench');
+const work = BENCH_DIR;
 const GiB = 1024 ** 3;
 const MB = 1e6;
-const RUNS = Number(/--runs=(\d+)/.exec(process.argv.join(' '))?.[1] ?? 3);
+const RUNS = runsArg(3);
 const CAP = 90 * MB;
 const PARALLEL = 4;
 const THROTTLED_PARALLEL = 8;
@@ -64,19 +64,6 @@ async function measure(
   };
 }
 
-async function randomFile(path: string, size: number): Promise<void> {
-  if (existsSync(path) && statSync(path).size === size) return;
-  const out = createWriteStream(path);
-  const chunk = 16 * 1024 * 1024;
-  for (let written = 0; written < size; written += chunk) {
-    if (!out.write(randomBytes(Math.min(chunk, size - written))))
-      await new Promise<void>((r) => out.once('drain', () => r()));
-  }
-  await new Promise<void>((resolve, reject) =>
-    out.end((error?: Error | null) => (error ? reject(error) : resolve())),
-  );
-}
-
 function md5sum(path: string): { md5: string; seconds: number } {
   const started = process.hrtime.bigint();
   const run = spawnSync('md5sum', [path], { encoding: 'utf8' });
@@ -93,12 +80,7 @@ const fmt = (n: number, digits = 0): string => n.toFixed(digits).padStart(7);
 async function main(): Promise<void> {
   mkdirSync(work, { recursive: true });
   const worker = await bundleWorker(join(__dirname, 'worker.ts'), join(work, 'worker.js'));
-  const lines: string[] = [];
-  const say = (line: string): void => {
-    console.log(line);
-    lines.push(line);
-  };
-  const targets: { name: string; ok: boolean }[] = [];
+  const { say, target, finish } = createReport('checksum');
 
   say(
     `checksum benchmark: Node ${process.version}, ${cpus().length} cores, median of ${RUNS} runs`,
@@ -106,7 +88,7 @@ async function main(): Promise<void> {
 
   // 1. 1 GiB in the emulator.
   const file = join(work, '1gib.bin');
-  await randomFile(file, GiB);
+  await ensureFile(file, GiB, () => randomBytes(16 * 1024 * 1024));
   md5sum(file); // warm the page cache so md5sum measures hashing, not the disk
   const disk = md5sum(file);
   const emulator = await startEmulator();
@@ -142,11 +124,8 @@ async function main(): Promise<void> {
       `  checksum function, ${PARALLEL} ranged GETs      ${fmt(rate(GiB, ranged.seconds))}  ${fmt(ranged.maxRssMiB)} MiB   ${(rate(GiB, ranged.seconds) / base).toFixed(2)}x`,
     );
     const best = Math.max(rate(GiB, single.seconds), rate(GiB, ranged.seconds));
-    targets.push({ name: 'checksum >= 0.95x the plain loop (1 GiB)', ok: best >= 0.95 * base });
-    targets.push({
-      name: 'peak RSS <= 256 MiB (1 GiB)',
-      ok: Math.max(single.maxRssMiB, ranged.maxRssMiB) <= 256,
-    });
+    target('checksum >= 0.95x the plain loop (1 GiB)', best >= 0.95 * base);
+    target('peak RSS <= 256 MiB (1 GiB)', Math.max(single.maxRssMiB, ranged.maxRssMiB) <= 256);
   } finally {
     s3.destroy();
     await emulator.stop();
@@ -176,7 +155,7 @@ async function main(): Promise<void> {
     say(
       `  checksum function, ${THROTTLED_PARALLEL} ranged GETs      ${fmt(rate(GiB, many.seconds))}        ${ratio.toFixed(2)}x`,
     );
-    targets.push({ name: 'parallel ranges >= 3x one capped stream', ok: ratio >= 3 });
+    target('parallel ranges >= 3x one capped stream', ratio >= 3);
   } finally {
     await cappedSource.close();
   }
@@ -202,15 +181,12 @@ async function main(): Promise<void> {
     say(
       `  checksum function, ${PARALLEL} ranged GETs      ${fmt(rate(5 * GiB, ranged5.seconds))}  ${fmt(ranged5.maxRssMiB)} MiB`,
     );
-    targets.push({ name: 'peak RSS <= 256 MiB (5 GiB)', ok: ranged5.maxRssMiB <= 256 });
+    target('peak RSS <= 256 MiB (5 GiB)', ranged5.maxRssMiB <= 256);
   } finally {
     await synthetic.close();
   }
 
-  say('');
-  for (const target of targets) say(`${target.ok ? 'PASS' : 'FAIL'}  ${target.name}`);
-  writeFileSync(join(work, 'checksum.txt'), `${lines.join('\n')}\n`);
-  process.exit(targets.every((t) => t.ok) ? 0 : 1);
+  process.exit(finish());
 }
 
 main().catch((error: unknown) => {

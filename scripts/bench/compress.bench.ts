@@ -25,14 +25,7 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { functionAliases } from '../lib/bundleOptions';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import {
-  createReadStream,
-  createWriteStream,
-  existsSync,
-  mkdirSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { createReadStream, mkdirSync, statSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator } from '../../packages/local-stack/src/emulator';
@@ -41,15 +34,23 @@ import { textBlock } from '../../packages/compress/tests/helpers/text';
 import { testClient } from '../../tests/helpers/s3';
 import type { WorkerResult } from './compress/worker';
 import { fileSource, startBenchS3 } from './lib/benchS3';
-import { bundleWorker, median, runWorker } from './lib/harness';
+import {
+  BENCH_DIR,
+  bundleWorker,
+  createReport,
+  ensureFile,
+  median,
+  runsArg,
+  runWorker,
+} from './lib/harness';
 
 const root = join(__dirname, '..', '..');
-const work = join(root, '.bench');
+const work = BENCH_DIR;
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
 const MB = 1e6;
 const LEVEL = 6;
-const RUNS = Number(/--runs=(\d+)/.exec(process.argv.join(' '))?.[1] ?? 3);
+const RUNS = runsArg(3);
 const RSS_LIMIT_MIB = 256;
 /** Peak RSS may grow by this much from the smallest object to a larger one and still count as flat. */
 const FLAT_SLACK_MIB = 32;
@@ -75,19 +76,6 @@ async function measure(
     bytesOut: runs[0]!.bytesOut,
     md5: runs[0]!.md5,
   };
-}
-
-async function writeFile(path: string, size: number, block: (i: number) => Buffer): Promise<void> {
-  if (existsSync(path) && statSync(path).size === size) return;
-  const out = createWriteStream(path);
-  for (let written = 0, i = 0; written < size; i++) {
-    const chunk = block(i).subarray(0, size - written);
-    written += chunk.length;
-    if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
-  }
-  await new Promise<void>((resolve, reject) =>
-    out.end((error?: Error | null) => (error ? reject(error) : resolve())),
-  );
 }
 
 /** `gzip -<level>` on the file from disk, output discarded; the page cache is warmed first. */
@@ -163,12 +151,7 @@ async function main(): Promise<void> {
       alias: functionAliases(join(root, 'packages', 'compress')),
     },
   );
-  const lines: string[] = [];
-  const say = (line: string): void => {
-    console.log(line);
-    lines.push(line);
-  };
-  const targets: { name: string; ok: boolean }[] = [];
+  const { say, target, finish } = createReport('compress');
   const chunkKiB = COMPRESSOR_CHUNK_SIZE / 1024;
   say(
     `compress benchmark: Node ${process.version}, ${cpus().length} cores, level ${LEVEL}, median of ${RUNS} runs`,
@@ -183,7 +166,7 @@ async function main(): Promise<void> {
     // The checksum benchmark's random file, reused when it is already there.
     { label: 'random', path: join(work, '1gib.bin'), block: () => randomBytes(16 * MiB) },
   ];
-  for (const file of files) await writeFile(file.path, GiB, file.block);
+  for (const file of files) await ensureFile(file.path, GiB, file.block);
   const [text, random] = files as [(typeof files)[0], (typeof files)[0]];
   const expected = {
     text: md5sum(text.path),
@@ -260,14 +243,11 @@ async function main(): Promise<void> {
       say(
         `  (own CPU: zlib stream ${mbps(GiB, baseCpu)} MB per CPU-s, function ${mbps(GiB, fn.cpuSeconds)} MB per CPU-s = ${times(baseCpu / fn.cpuSeconds)})`,
       );
-      targets.push({
-        name: `compress >= 0.9x the faster plain zlib stream (1 GiB ${file.label})`,
-        ok: ratio >= 0.9,
-      });
-      targets.push({
-        name: `peak RSS <= ${RSS_LIMIT_MIB} MiB (1 GiB ${file.label})`,
-        ok: fn.maxRssMiB <= RSS_LIMIT_MIB,
-      });
+      target(`compress >= 0.9x the faster plain zlib stream (1 GiB ${file.label})`, ratio >= 0.9);
+      target(
+        `peak RSS <= ${RSS_LIMIT_MIB} MiB (1 GiB ${file.label})`,
+        fn.maxRssMiB <= RSS_LIMIT_MIB,
+      );
     }
 
     // 2. Flat in size: a quarter of the text, and the random file five times over.
@@ -295,15 +275,12 @@ async function main(): Promise<void> {
         mib(five.maxRssMiB),
       ),
     );
-    targets.push({
-      name: `peak RSS <= ${RSS_LIMIT_MIB} MiB (5 GiB random)`,
-      ok: five.maxRssMiB <= RSS_LIMIT_MIB,
-    });
+    target(`peak RSS <= ${RSS_LIMIT_MIB} MiB (5 GiB random)`, five.maxRssMiB <= RSS_LIMIT_MIB);
     const largest = Math.max(peaks.text!, peaks.random!, five.maxRssMiB);
-    targets.push({
-      name: `peak RSS flat in size (largest <= 256 MiB object's + ${FLAT_SLACK_MIB} MiB)`,
-      ok: largest <= quarter.maxRssMiB + FLAT_SLACK_MIB,
-    });
+    target(
+      `peak RSS flat in size (largest <= 256 MiB object's + ${FLAT_SLACK_MIB} MiB)`,
+      largest <= quarter.maxRssMiB + FLAT_SLACK_MIB,
+    );
   } finally {
     await sink.close();
   }
@@ -342,10 +319,7 @@ async function main(): Promise<void> {
     await emulator.stop();
   }
 
-  say('');
-  for (const target of targets) say(`${target.ok ? 'PASS' : 'FAIL'}  ${target.name}`);
-  writeFileSync(join(work, 'compress.txt'), `${lines.join('\n')}\n`);
-  process.exit(targets.every((t) => t.ok) ? 0 : 1);
+  process.exit(finish());
 }
 
 main().catch((error: unknown) => {

@@ -24,7 +24,7 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { generatePhotos } from './image-resize/photos';
-import { bundleWorker } from './lib/harness';
+import { bundleWorker, createReport } from './lib/harness';
 
 const root = join(__dirname, '..', '..');
 const work = join(root, '.bench', 'image-resize');
@@ -99,11 +99,7 @@ async function main(): Promise<void> {
   requireTool('vipsthumbnail', 'apt-get install -y libvips-tools');
   requireTool('/usr/bin/time', 'apt-get install -y time');
   mkdirSync(work, { recursive: true });
-  const lines: string[] = [];
-  const say = (line: string): void => {
-    console.log(line);
-    lines.push(line);
-  };
+  const { say, target, finish } = createReport('image-resize');
   const vipsVersion = spawnSync('vips', ['--version'], { encoding: 'utf8' }).stdout.trim();
   const files = await generatePhotos(join(work, 'photos'), IMAGES, 4000, 3000);
   const worker = await bundleWorker(
@@ -137,14 +133,9 @@ async function main(): Promise<void> {
   row('function core, decode once (shipped)', once);
   row('function core, decode per rendition', per);
 
-  const targets = [
-    { name: 'decode once >= 0.8x vipsthumbnail images/s', ok: rate(once) >= 0.8 * rate(cli) },
-    { name: 'function peak RSS < 1 GiB', ok: once.maxRssMiB < 1024 },
-  ];
-  say('');
-  for (const target of targets) say(`${target.ok ? 'PASS' : 'FAIL'}  ${target.name}`);
-  writeFileSync(join(root, '.bench', 'image-resize.txt'), `${lines.join('\n')}\n`);
-  process.exit(targets.every((t) => t.ok) ? 0 : 1);
+  target('decode once >= 0.8x vipsthumbnail images/s', rate(once) >= 0.8 * rate(cli));
+  target('function peak RSS < 1 GiB', once.maxRssMiB < 1024);
+  process.exit(finish());
 }
 
 main().catch((error: unknown) => {

@@ -14,10 +14,10 @@ import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { median } from './lib/harness';
+import { median, runsArg } from './lib/harness';
 
 const root = join(__dirname, '..', '..');
-const RUNS = Number(/--runs=(\d+)/.exec(process.argv.join(' '))?.[1] ?? 15);
+const RUNS = runsArg(15);
 
 // Runs in a fresh process: load the layer as a function would, then make one S3 call.
 const PROBE = `

@@ -1,5 +1,67 @@
 import { build } from 'esbuild';
 import { spawn } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+/** Where benchmarks keep their inputs, bundles and printed reports (git-ignored). */
+export const BENCH_DIR = join(__dirname, '..', '..', '..', '.bench');
+
+/** The `--runs=N` a benchmark was started with, else `fallback`. */
+export function runsArg(fallback: number, argv: string[] = process.argv): number {
+  return Number(/--runs=(\d+)/.exec(argv.join(' '))?.[1] ?? fallback);
+}
+
+export interface Report {
+  /** Prints a line and keeps it for the saved report. */
+  say(line: string): void;
+  /** Records a target; `finish` prints each as PASS or FAIL. */
+  target(name: string, ok: boolean): void;
+  /** Prints the targets, saves everything said to `<dir>/<name>.txt`; the exit status to use. */
+  finish(): number;
+}
+
+/** What every benchmark prints: its lines, then its targets, also saved under BENCH_DIR. */
+export function createReport(name: string, dir: string = BENCH_DIR): Report {
+  const lines: string[] = [];
+  const targets: { name: string; ok: boolean }[] = [];
+  const say = (line: string): void => {
+    console.log(line);
+    lines.push(line);
+  };
+  return {
+    say,
+    target: (target, ok) => void targets.push({ name: target, ok }),
+    finish() {
+      say('');
+      for (const target of targets) say(`${target.ok ? 'PASS' : 'FAIL'}  ${target.name}`);
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, `${name}.txt`), `${lines.join('\n')}\n`);
+      return targets.every((target) => target.ok) ? 0 : 1;
+    },
+  };
+}
+
+/**
+ * Writes a file of exactly `size` bytes from block(0), block(1), ... (each cut to what is left),
+ * unless a file of that size is already there: the GiB inputs are made once and reused.
+ */
+export async function ensureFile(
+  path: string,
+  size: number,
+  block: (index: number) => Buffer,
+): Promise<void> {
+  if (existsSync(path) && statSync(path).size === size) return;
+  mkdirSync(dirname(path), { recursive: true });
+  const out = createWriteStream(path);
+  for (let written = 0, i = 0; written < size; i++) {
+    const chunk = block(i).subarray(0, size - written);
+    written += chunk.length;
+    if (!out.write(chunk)) await new Promise<void>((resolve) => out.once('drain', resolve));
+  }
+  await new Promise<void>((resolve, reject) =>
+    out.end((error?: Error | null) => (error ? reject(error) : resolve())),
+  );
+}
 
 /** The middle value: benchmarks report the median of their runs. */
 export function median(values: number[]): number {
