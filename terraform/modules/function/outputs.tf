@@ -3,11 +3,6 @@ output "name" {
   value       = aws_lambda_function.this.function_name
 }
 
-output "arn" {
-  description = "Unqualified function ARN."
-  value       = aws_lambda_function.this.arn
-}
-
 output "target_arn" {
   description = "What triggers invoke: the `live` alias ARN when published, else the function ARN. Available only once the role policy is attached."
   value       = var.publish ? aws_lambda_alias.this[0].arn : aws_lambda_function.this.arn
@@ -24,16 +19,6 @@ output "version" {
   value       = aws_lambda_function.this.version
 }
 
-output "role_name" {
-  description = "Execution role name."
-  value       = aws_iam_role.this.name
-}
-
-output "role_arn" {
-  description = "Execution role ARN."
-  value       = aws_iam_role.this.arn
-}
-
 output "policy_json" {
   description = "The execution role's least-privilege policy document."
   value       = data.aws_iam_policy_document.this.json
@@ -42,11 +27,6 @@ output "policy_json" {
 output "log_group_name" {
   description = "The function's log group."
   value       = aws_cloudwatch_log_group.this.name
-}
-
-output "dlq_arn" {
-  description = "ARN of the DLQ for failed asynchronous invocations."
-  value       = aws_sqs_queue.dlq.arn
 }
 
 output "dlq_url" {

@@ -3,16 +3,6 @@ output "arn" {
   value       = aws_lambda_layer_version.this.arn
 }
 
-output "version" {
-  description = "The published layer version number."
-  value       = aws_lambda_layer_version.this.version
-}
-
-output "source_code_hash" {
-  description = "base64 SHA-256 of the layer zip."
-  value       = local.zip_sha256
-}
-
 output "layer_version" {
   description = "The aws_lambda_layer_version (all attributes)."
   value       = aws_lambda_layer_version.this

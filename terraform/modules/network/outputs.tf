@@ -1,8 +1,3 @@
-output "vpc_id" {
-  description = "VPC id."
-  value       = aws_vpc.this.id
-}
-
 output "subnet_ids" {
   description = "Private subnet ids, one per AZ."
   value       = [for az in var.azs : aws_subnet.private[az].id]
@@ -11,11 +6,6 @@ output "subnet_ids" {
 output "security_group_id" {
   description = "Security group for the functions (HTTPS egress to S3 only)."
   value       = aws_security_group.this.id
-}
-
-output "s3_endpoint_id" {
-  description = "S3 gateway endpoint id."
-  value       = aws_vpc_endpoint.s3.id
 }
 
 output "s3_endpoint_policy_json" {

@@ -8,19 +8,9 @@ output "queue_urls" {
   value       = { for k, q in aws_sqs_queue.this : k => q.url }
 }
 
-output "queue_arns" {
-  description = "SQS queue ARN per queue pipeline."
-  value       = { for k, q in aws_sqs_queue.this : k => q.arn }
-}
-
 output "dlq_urls" {
   description = "DLQ URL per queue pipeline."
   value       = { for k, q in aws_sqs_queue.dlq : k => q.url }
-}
-
-output "rule_arns" {
-  description = "EventBridge rule ARN per queue pipeline."
-  value       = { for k, r in aws_cloudwatch_event_rule.this : k => r.arn }
 }
 
 # Whole resources, for tests and debugging (terraform console).
