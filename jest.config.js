@@ -9,6 +9,10 @@ const base = {
   },
   moduleNameMapper: {
     '^@s3-pipelines/s3-stream$': '<rootDir>/packages/s3-stream/src/index.ts',
+    '^@s3-pipelines/s3-stream/(.*)$': '<rootDir>/packages/s3-stream/src/$1',
+    '^@s3-pipelines/testing$': '<rootDir>/packages/testing/src/index.ts',
+    '^@s3-pipelines/testing/(.*)$': '<rootDir>/packages/testing/src/$1',
+    '^@s3-pipelines/local-stack$': '<rootDir>/packages/local-stack/src/index.ts',
     // As in the compress build (packages/compress/package.json s3Pipelines.alias).
     '^buffer-crc32$': '<rootDir>/packages/compress/src/nativeCrc32.ts',
   },

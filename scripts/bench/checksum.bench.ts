@@ -18,8 +18,8 @@ import { randomBytes } from 'node:crypto';
 import { createReadStream, mkdirSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { startEmulator } from '../../packages/local-stack/src/emulator';
-import { testClient } from '../../tests/helpers/s3';
+import { startEmulator } from '@s3-pipelines/local-stack';
+import { testClient } from '@s3-pipelines/testing';
 import {
   BENCH_DIR,
   bundleWorker,

@@ -28,10 +28,9 @@ import { randomBytes } from 'node:crypto';
 import { createReadStream, mkdirSync, statSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { startEmulator } from '../../packages/local-stack/src/emulator';
+import { startEmulator } from '@s3-pipelines/local-stack';
 import { COMPRESSOR_CHUNK_SIZE } from '../../packages/compress/src/constants';
-import { textBlock } from '../../packages/compress/tests/helpers/text';
-import { testClient } from '../../tests/helpers/s3';
+import { textBlock, testClient } from '@s3-pipelines/testing';
 import type { WorkerResult } from './compress/worker';
 import { fileSource, startBenchS3 } from './lib/benchS3';
 import {

@@ -7,8 +7,8 @@
 import { DeleteObjectCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { createLogger } from '../../packages/s3-stream/src';
-import { checksumObject } from '../../packages/checksum/src/checksum';
+import { createLogger, createProcessContext, processObject } from '@s3-pipelines/s3-stream';
+import { checksumPipeline } from '../../packages/checksum/src/pipeline';
 
 async function plainLoop(s3: S3Client, bucket: string, key: string): Promise<string> {
   const response = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
@@ -34,11 +34,22 @@ async function main(): Promise<void> {
   if (variant === 'plain') {
     md5 = await plainLoop(s3, bucket!, key!);
   } else {
-    const result = await checksumObject(
-      s3,
+    const logger = createLogger('bench');
+    const definition = checksumPipeline(
+      {
+        TRIGGER_PREFIX: '',
+        TRIGGER_SUFFIX: '',
+        EXTRA_ALGORITHMS: [],
+        READ_CONCURRENCY: Number(concurrency),
+        RANGE_SIZE_MB: 8,
+      },
+      logger,
+    );
+    // The whole function as the handler runs it: skip rules, then the work.
+    const result = await processObject(
+      definition,
       { bucket: bucket!, key: key!, size: Number(size), eTag },
-      { EXTRA_ALGORITHMS: [], READ_CONCURRENCY: Number(concurrency), RANGE_SIZE_MB: 8 },
-      createLogger('bench'),
+      createProcessContext({ s3, logger, processor: definition.processor }),
     );
     if (result.outcome !== 'processed')
       throw new Error(`checksum ${result.outcome}: ${result.reason}`);

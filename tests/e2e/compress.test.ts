@@ -18,16 +18,19 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { startLocalStack, type LocalStack } from '../../packages/local-stack/src/stack';
+import { startLocalStack, type LocalStack } from '@s3-pipelines/local-stack';
 import {
   download,
   gunzipTo,
   tool,
   type ToolRun,
-} from '../../packages/compress/tests/helpers/archives';
-import { textBytes } from '../../packages/compress/tests/helpers/text';
-import { digestWithTool } from '../helpers/tools';
+  textBytes,
+  digestWithTool,
+} from '@s3-pipelines/testing';
 import { DIST, ROOT, ensureBuilt } from './helpers/artifacts';
+
+// Every test waits on built zips running in child processes.
+jest.setTimeout(60_000);
 
 /**
  * The built compress.zip, run through the local stack on uploads under incoming/ (zip) and logs/

@@ -8,10 +8,13 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startLocalStack, type LocalStack } from '../../packages/local-stack/src/stack';
-import { sidewaysJpeg } from '../../packages/image-resize/tests/images';
-import { identify } from '../../packages/image-resize/tests/magick';
+import { startLocalStack, type LocalStack } from '@s3-pipelines/local-stack';
+import { sidewaysJpeg } from '@s3-pipelines/testing/images';
+import { identify } from '@s3-pipelines/testing';
 import { DIST, ensureBuilt } from './helpers/artifacts';
+
+// Every test waits on built zips running in child processes.
+jest.setTimeout(60_000);
 
 /**
  * image-resize as deployed: the built function zip (no sharp inside), the s3-stream layer and the

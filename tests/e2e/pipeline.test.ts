@@ -13,8 +13,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { startLocalStack, type LocalStack } from '../../packages/local-stack/src/stack';
+import { startLocalStack, type LocalStack } from '@s3-pipelines/local-stack';
 import { DIST, ROOT, ensureBuilt } from './helpers/artifacts';
+
+// Every test waits on built zips running in child processes.
+jest.setTimeout(60_000);
 
 /**
  * The built zips, run through the local stack, judged by tools that are not ours: md5sum -c,

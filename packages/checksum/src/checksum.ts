@@ -1,15 +1,10 @@
 import {
-  headIfExists,
   isCurrent,
-  madeFrom,
-  openObject,
   sourceMetadata,
   uploadStream,
-  writtenBy,
-  type Logger,
   type ObjectRef,
+  type ProcessContext,
   type ProcessResult,
-  type S3Client,
 } from '@s3-pipelines/s3-stream';
 import { createHash, type Hash } from 'node:crypto';
 import type { ChecksumConfig } from './config';
@@ -39,27 +34,17 @@ async function hashObject(
 
 /**
  * Streams one object through MD5 (and any extra algorithms) with no temp file, and writes
- * `<key>.md5` beside it. Skips work already done for the same source version.
+ * `<key>.md5` beside it. The handler has applied every skip rule before this runs.
  */
 export async function checksumObject(
-  s3: S3Client,
   ref: ObjectRef,
   config: ChecksumConfig,
-  logger: Logger,
+  { s3, logger, open }: ProcessContext,
 ): Promise<ProcessResult> {
-  if (ref.key.endsWith('/')) return { outcome: 'skipped', reason: 'folder-marker' };
-  const target = sidecarKey(ref.key);
-  const existing = await headIfExists(s3, ref.bucket, target);
-  if (madeFrom(existing?.Metadata, ref)) return { outcome: 'skipped', reason: 'already-done' };
-
-  const { info, body } = await openObject(s3, ref, {
+  const { info, body } = await open(ref, {
     concurrency: config.READ_CONCURRENCY,
     rangeSize: config.RANGE_SIZE_MB * 1024 * 1024,
   });
-  if (writtenBy(info.metadata, PROCESSOR)) {
-    body.destroy();
-    return { outcome: 'skipped', reason: 'own-output' };
-  }
 
   const hashes: Record<string, Hash> = { md5: createHash('md5') };
   for (const algorithm of config.EXTRA_ALGORITHMS) hashes[algorithm] = createHash(algorithm);
@@ -72,6 +57,7 @@ export async function checksumObject(
 
   if (!(await isCurrent(s3, info))) return { outcome: 'skipped', reason: 'superseded', bytes };
 
+  const target = sidecarKey(info.key);
   await uploadStream(s3, {
     bucket: info.bucket,
     key: target,

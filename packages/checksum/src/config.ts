@@ -1,9 +1,10 @@
-import { envList, z } from '@s3-pipelines/s3-stream';
+import { envList, triggerSettings, z } from '@s3-pipelines/s3-stream';
 
 const ALGORITHMS = ['sha1', 'sha256', 'sha512'] as const;
 
 /** The checksum function's environment, validated once at cold start. */
 export const ChecksumConfigSchema = z.object({
+  ...triggerSettings(),
   /** Comma-separated hashes computed in the same pass and stored as sidecar metadata. */
   EXTRA_ALGORITHMS: envList().pipe(z.array(z.enum(ALGORITHMS))),
   /** Ranged GETs in flight for objects larger than one range (1 = a single streaming GET). */

@@ -1,19 +1,8 @@
-import {
-  createLogger,
-  createPipelineHandler,
-  getS3Client,
-  isOwnOutput,
-  parseConfig,
-} from '@s3-pipelines/s3-stream';
-import { checksumObject, PROCESSOR } from './checksum';
+import { createLogger, createPipelineHandler, parseConfig } from '@s3-pipelines/s3-stream';
+import { PROCESSOR } from './checksum';
 import { ChecksumConfigSchema } from './config';
-import { SIDECAR_SUFFIX } from './sidecar';
+import { checksumPipeline } from './pipeline';
 
-const config = parseConfig(ChecksumConfigSchema);
-const logger = createLogger(PROCESSOR);
-
-export const handler = createPipelineHandler({
-  logger,
-  isOwnOutput: (ref) => isOwnOutput(ref, [{ suffix: SIDECAR_SUFFIX }]),
-  process: (ref) => checksumObject(getS3Client(), ref, config, logger),
-});
+export const handler = createPipelineHandler(
+  checksumPipeline(parseConfig(ChecksumConfigSchema), createLogger(PROCESSOR)),
+);

@@ -2,26 +2,24 @@ import {
   deleteIfCurrent,
   headIfExists,
   InputTooLargeError,
-  openObject,
   replaceMetadata,
   sourceMetadata,
   SOURCE_METADATA,
   TransientError,
   uploadStream,
-  writtenBy,
   type DeleteOutcome,
   type HeadObjectCommandOutput,
-  type Logger,
   type ObjectInfo,
   type ObjectRef,
+  type ProcessContext,
   type ProcessResult,
-  type S3Client,
+  type SkipReason,
 } from '@s3-pipelines/s3-stream';
 import { archiveStream } from './archive';
 import type { CompressConfig } from './config';
 import { ARCHIVE_METADATA, FORMATS, PROCESSOR, PROGRESS_EVERY_MS } from './constants';
 import { archiveKey, entryName, looksCompressed } from './keys';
-import { archiveMismatch, isCompleteArchiveOf } from './verify';
+import { archiveMismatch } from './verify';
 
 const MiB = 1024 * 1024;
 
@@ -38,13 +36,19 @@ const ACTIONS: Record<DeleteOutcome, SourceAction> = {
   gone: 'already-gone',
 };
 
-interface Location {
+function skipped(reason: SkipReason): ProcessResult {
+  return { outcome: 'skipped', reason };
+}
+
+export interface Location {
   bucket: string;
   key: string;
 }
 
-function skipped(reason: string): ProcessResult {
-  return { outcome: 'skipped', reason };
+/** Where the archive of `ref` goes, or undefined when its key names nothing under the trigger. */
+export function archiveLocation(ref: ObjectRef, config: CompressConfig): Location | undefined {
+  const key = archiveKey(ref.key, config);
+  return key === undefined ? undefined : { bucket: config.OUTPUT_BUCKET || ref.bucket, key };
 }
 
 /** The metadata written with the upload; the original's MD5 is added once it is known. */
@@ -59,16 +63,16 @@ function archiveMetadata(info: ObjectInfo, config: CompressConfig): Record<strin
 }
 
 /**
- * A previous attempt finished the archive; it may have died before the delete, so the delete is
- * tried again (it still needs the source's current version to be the one archived).
+ * What is still owed once a previous attempt finished the archive: it may have died before the
+ * delete, so the delete is tried again (it still needs the source's current version to be the
+ * one archived).
  */
-async function alreadyDone(
-  s3: S3Client,
+export async function finishAlreadyDone(
   ref: ObjectRef,
   existing: HeadObjectCommandOutput,
-  location: Location,
   config: CompressConfig,
-): Promise<ProcessResult> {
+  { s3 }: ProcessContext,
+): Promise<Record<string, unknown>> {
   let sourceAction: SourceAction = 'kept';
   if (config.DELETE_SOURCE) {
     const metadata = existing.Metadata ?? {};
@@ -80,11 +84,8 @@ async function alreadyDone(
     });
     sourceAction = ACTIONS[outcome];
   }
-  return {
-    outcome: 'skipped',
-    reason: 'already-done',
-    output: { archiveBucket: location.bucket, archive: location.key, sourceAction },
-  };
+  const location = archiveLocation(ref, config);
+  return { archiveBucket: location?.bucket, archive: location?.key, sourceAction };
 }
 
 /**
@@ -92,44 +93,25 @@ async function alreadyDone(
  * when DELETE_SOURCE is on, deletes the original, but only once a HEAD of the archive shows what
  * was written and only if the version compressed is still the current one.
  *
- * Steps: skip rules → HEAD archive (done already?) → pinned read → size limit → MD5 + compress → multipart
- * upload (aborted on failure) → record the original's MD5 (metadata rewrite) → HEAD verify →
- * pinned delete.
+ * Steps (after the handler's skip rules): pinned read → already compressed by content type? →
+ * size limit → MD5 + compress → multipart upload (aborted on failure) → record the original's
+ * MD5 (metadata rewrite) → HEAD verify → pinned delete.
  */
 export async function compressObject(
-  s3: S3Client,
   ref: ObjectRef,
   config: CompressConfig,
-  logger: Logger,
+  { s3, logger, open }: ProcessContext,
 ): Promise<ProcessResult> {
-  if (ref.key.endsWith('/')) return skipped('folder-marker');
-  const target = archiveKey(ref.key, config);
-  if (target === undefined) return skipped('outside-prefix');
-  if (config.SKIP_COMPRESSED && looksCompressed(ref.key, undefined, config))
-    return skipped('already-compressed');
-  const location: Location = { bucket: config.OUTPUT_BUCKET || ref.bucket, key: target };
+  const location = archiveLocation(ref, config);
+  if (!location) return skipped('outside-trigger');
 
-  const existing = await headIfExists(s3, location.bucket, location.key);
-  if (isCompleteArchiveOf(existing, ref)) return alreadyDone(s3, ref, existing!, location, config);
-
-  const { info, body } = await openObject(s3, ref, {
+  const { info, body } = await open(ref, {
     concurrency: config.READ_CONCURRENCY,
     rangeSize: config.RANGE_SIZE_MB * MiB,
   });
-  const pinned: ObjectRef = { ...ref, eTag: info.eTag, versionId: info.versionId };
-  const skip = writtenBy(info.metadata, PROCESSOR)
-    ? 'own-output'
-    : config.SKIP_COMPRESSED && looksCompressed(info.key, info.contentType, config)
-      ? 'already-compressed'
-      : undefined;
-  if (skip) {
+  if (config.SKIP_COMPRESSED && looksCompressed(info.key, info.contentType, config)) {
     body.destroy();
-    return skipped(skip);
-  }
-  // An event without an ETag (S3 Batch) can only be matched once the read has named the version.
-  if (isCompleteArchiveOf(existing, pinned)) {
-    body.destroy();
-    return alreadyDone(s3, pinned, existing!, location, config);
+    return skipped('already-compressed');
   }
   // After the skip rules: an oversized object that would be skipped anyway is not a failure.
   if (info.size > config.MAX_INPUT_BYTES) {

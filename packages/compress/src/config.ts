@@ -1,4 +1,4 @@
-import { envFlag, envList, z } from '@s3-pipelines/s3-stream';
+import { envFlag, envList, triggerSettings, z } from '@s3-pipelines/s3-stream';
 import { DEFAULT_COMPRESSED_SUFFIXES, DEFAULT_COMPRESSED_TYPES } from './constants';
 
 /** A key prefix: empty, or ending with `/` is typical, but any prefix is allowed. */
@@ -11,10 +11,8 @@ const prefix = (fallback: string) =>
 /** The compress function's environment, validated once at cold start. */
 export const CompressConfigSchema = z
   .object({
-    /** The pipeline's trigger prefix; keys are archived relative to it. Default `incoming/`. */
-    TRIGGER_PREFIX: prefix('incoming/'),
-    /** The pipeline's trigger suffix (informational: the trigger filters on it). */
-    TRIGGER_SUFFIX: z.string().default(''),
+    /** The trigger; keys are archived relative to its prefix. Default prefix `incoming/`. */
+    ...triggerSettings('incoming/'),
     /** Bucket the archives go to; empty means the source object's bucket. */
     OUTPUT_BUCKET: z.string().default(''),
     /** Prefix of every archive key. Default `processed/`. */

@@ -35,7 +35,7 @@ export function archiveMismatch(
 export function isCompleteArchiveOf(
   head: HeadObjectCommandOutput | undefined,
   ref: ObjectRef,
-): boolean {
+): head is HeadObjectCommandOutput {
   const metadata = head?.Metadata;
   if (!writtenBy(metadata, PROCESSOR) || !madeFrom(metadata, ref)) return false;
   if (!metadata?.[ARCHIVE_METADATA.originalMd5]) return false;

@@ -1,4 +1,4 @@
-import { envFlag, envList, z } from '@s3-pipelines/s3-stream';
+import { envFlag, envList, triggerSettings, z } from '@s3-pipelines/s3-stream';
 import {
   DEFAULT_FORMATS,
   DEFAULT_MAX_INPUT_BYTES,
@@ -7,6 +7,7 @@ import {
   MAX_RENDITION_EDGE,
   OUTPUT_FORMATS,
 } from './constants';
+import { sizeLabel } from './keys';
 import type { OutputFormat, Size } from './types';
 
 const edge = z.number().int().min(1).max(MAX_RENDITION_EDGE);
@@ -21,20 +22,15 @@ const size = z
   })
   .pipe(z.object({ width: edge, height: edge.optional() }));
 
-const sizeLabel = (s: Size): string =>
-  s.height === undefined ? `${s.width}` : `${s.width}x${s.height}`;
-
 const FORMAT_NAMES = Object.keys(OUTPUT_FORMATS) as [OutputFormat, ...OutputFormat[]];
 
 /** The image-resize function's environment, validated once at cold start. */
 export const ImageResizeConfigSchema = z.object({
+  ...triggerSettings(),
   /** Destination bucket (Terraform requires it to differ from the source). */
   OUTPUT_BUCKET: z.string().min(1, 'must name the destination bucket'),
   /** Put in front of every output key. */
   OUTPUT_PREFIX: z.string().default(''),
-  /** The trigger's filters; objects outside them (e.g. in a Batch job) are skipped. */
-  TRIGGER_PREFIX: z.string().default(''),
-  TRIGGER_SUFFIX: z.string().default(''),
   /** Comma-separated sizes: `640` (width, aspect kept) or `200x200` (a box FIT fills). */
   WIDTHS: envList(DEFAULT_WIDTHS)
     .pipe(z.array(size).min(1, 'needs at least one size'))

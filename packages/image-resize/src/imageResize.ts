@@ -1,15 +1,12 @@
 import {
   InputTooLargeError,
-  headIfExists,
   isCurrent,
-  madeFrom,
-  openObject,
   sourceMetadata,
   uploadStream,
-  writtenBy,
   type Logger,
   type ObjectInfo,
   type ObjectRef,
+  type ProcessContext,
   type ProcessResult,
   type S3Client,
 } from '@s3-pipelines/s3-stream';
@@ -17,7 +14,7 @@ import type { Readable } from 'node:stream';
 import type { ImageResizeConfig } from './config';
 import { OUTPUT_FORMATS, PROCESSOR } from './constants';
 import { ImageError } from './errors';
-import { errorMarkerKey, inTrigger, manifestKey, renditionKey } from './keys';
+import { errorMarkerKey, manifestKey, renditionKey } from './keys';
 import { decodeOnce, inspectImage, renderAll } from './render';
 import type { ErrorMarker, Manifest, Rendition } from './types';
 
@@ -165,28 +162,22 @@ async function render(
   };
 }
 
+/** Where the manifest of `ref` goes; its presence marks the whole set done. */
+export function manifestLocation(ref: ObjectRef, config: ImageResizeConfig) {
+  return { bucket: config.OUTPUT_BUCKET, key: manifestKey(config.OUTPUT_PREFIX, ref.key) };
+}
+
 /**
  * Turns one image into every configured size × format in the destination bucket, from a single
  * decode, and writes the manifest last. A bad image (not an image, corrupt, unsupported, over a
- * limit) is recorded in `<key>.error.json` and rethrown as the permanent error it is. Skips work
- * already done for the same source version.
+ * limit) is recorded in `<key>.error.json` and rethrown as the permanent error it is. The
+ * handler has applied every skip rule before this runs.
  */
 export async function resizeObject(
-  s3: S3Client,
   ref: ObjectRef,
   config: ImageResizeConfig,
-  logger: Logger,
+  { s3, logger, open }: ProcessContext,
 ): Promise<ProcessResult> {
-  if (ref.key.endsWith('/')) return { outcome: 'skipped', reason: 'folder-marker' };
-  if (!inTrigger(ref.key, config.TRIGGER_PREFIX, config.TRIGGER_SUFFIX))
-    return { outcome: 'skipped', reason: 'outside-trigger' };
-  const existing = await headIfExists(
-    s3,
-    config.OUTPUT_BUCKET,
-    manifestKey(config.OUTPUT_PREFIX, ref.key),
-  );
-  if (madeFrom(existing?.Metadata, ref)) return { outcome: 'skipped', reason: 'already-done' };
-
   // Until the object is opened, the event is all we know about the version.
   let source: ObjectInfo = {
     bucket: ref.bucket,
@@ -197,12 +188,8 @@ export async function resizeObject(
     metadata: {},
   };
   try {
-    const { info, body } = await openObject(s3, ref, { maxBytes: config.MAX_INPUT_BYTES });
+    const { info, body } = await open(ref, { maxBytes: config.MAX_INPUT_BYTES });
     source = info;
-    if (writtenBy(info.metadata, PROCESSOR)) {
-      body.destroy();
-      return { outcome: 'skipped', reason: 'own-output' };
-    }
     const data = await readBounded(body, ref.key, config.MAX_INPUT_BYTES);
     return await render(s3, info, data, config, logger);
   } catch (error) {

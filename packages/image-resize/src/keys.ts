@@ -35,8 +35,3 @@ export function manifestKey(prefix: string, key: string): string {
 export function errorMarkerKey(prefix: string, key: string): string {
   return `${prefix}${key}${ERROR_MARKER_SUFFIX}`;
 }
-
-/** Whether the trigger's filters select `key` (a Batch job may name keys outside them). */
-export function inTrigger(key: string, prefix: string, suffix: string): boolean {
-  return key.startsWith(prefix) && key.endsWith(suffix);
-}

@@ -10,24 +10,18 @@ export interface Emulator {
   stop(): Promise<void>;
 }
 
-export interface EmulatorOptions {
-  /** 0 (the default) picks a free port. */
-  port?: number;
-  /** Keep objects as files here instead of only in memory. */
-  storageDir?: string;
-}
-
-/** Starts the S3 emulator (fauxqs) in a child process listening on 127.0.0.1. */
-export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+/**
+ * Starts the S3 emulator (fauxqs) in a child process listening on 127.0.0.1, on a free port and
+ * in memory: the event proxy in front of it holds the port users see.
+ */
+export async function startEmulator(): Promise<Emulator> {
   const child: ChildProcess = spawn(
     process.execPath,
     ['--no-warnings', join(__dirname, 'emulatorProcess.mjs')],
     {
       env: {
         ...process.env,
-        EMULATOR_PORT: String(options.port ?? 0),
         EMULATOR_EXIT_WITH_PARENT: '1',
-        ...(options.storageDir ? { EMULATOR_STORAGE_DIR: options.storageDir } : {}),
       },
       // stdin is how the emulator notices that its parent died without stopping it.
       stdio: ['pipe', 'pipe', 'inherit'],

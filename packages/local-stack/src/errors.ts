@@ -7,10 +7,10 @@ export class LocalStackError extends Error {
 }
 
 /** The tfvars file is unreadable, malformed, or a config Terraform would reject at plan time. */
-export class ConfigError extends LocalStackError {
+export class TfvarsError extends LocalStackError {
   constructor(message: string) {
     super(message);
-    this.name = 'ConfigError';
+    this.name = 'TfvarsError';
   }
 }
 

@@ -1,4 +1,4 @@
-import { ConfigError } from './errors';
+import { TfvarsError } from './errors';
 import type { FunctionName, Tfvars } from './tfvars';
 
 /**
@@ -149,10 +149,10 @@ export function routingProblems(routes: Route[]): string[] {
   return problems;
 }
 
-/** Routes for a config, or a ConfigError naming every overlapping or looping pipeline. */
+/** Routes for a config, or a TfvarsError naming every overlapping or looping pipeline. */
 export function validatedRoutes(vars: Pick<Tfvars, 'pipelines'>): Route[] {
   const routes = buildRoutes(vars);
   const problems = routingProblems(routes);
-  if (problems.length) throw new ConfigError(problems.join('\n'));
+  if (problems.length) throw new TfvarsError(problems.join('\n'));
   return routes;
 }

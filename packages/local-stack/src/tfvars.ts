@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { ConfigError } from './errors';
+import { TfvarsError } from './errors';
 
 export const FUNCTIONS = ['checksum', 'metadata', 'compress', 'image-resize'] as const;
 export type FunctionName = (typeof FUNCTIONS)[number];
@@ -113,7 +113,7 @@ export function parseTfvars(value: unknown, source = 'tfvars'): Tfvars {
   const problems = result.error.issues.map(
     (issue) => `${issue.path.join('.') || '(top level)'}: ${issue.message}`,
   );
-  throw new ConfigError(`${source} is not a valid configuration: ${problems.join('; ')}`);
+  throw new TfvarsError(`${source} is not a valid configuration: ${problems.join('; ')}`);
 }
 
 export function loadTfvars(path: string): Tfvars {
@@ -121,13 +121,13 @@ export function loadTfvars(path: string): Tfvars {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new ConfigError(`cannot read ${path}: ${(error as Error).message}`);
+    throw new TfvarsError(`cannot read ${path}: ${(error as Error).message}`);
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new ConfigError(`${path} is not JSON: ${(error as Error).message}`);
+    throw new TfvarsError(`${path} is not JSON: ${(error as Error).message}`);
   }
   return parseTfvars(json, path);
 }

@@ -1,14 +1,10 @@
 import {
   attributesIfAllowed,
-  headIfExists,
-  headPinned,
-  madeFrom,
   sourceMetadata,
   uploadStream,
-  writtenBy,
   type ObjectRef,
+  type ProcessContext,
   type ProcessResult,
-  type S3Client,
 } from '@s3-pipelines/s3-stream';
 import { RECORD_SUFFIX, type MetadataConfig } from './config';
 import { buildRecord } from './record';
@@ -18,7 +14,7 @@ export const PROCESSOR = 'metadata';
 /** Where the record for `ref` goes: beside it, or under the configured bucket and prefix. */
 export function recordLocation(
   ref: ObjectRef,
-  config: MetadataConfig,
+  config: Pick<MetadataConfig, 'OUTPUT_BUCKET' | 'OUTPUT_PREFIX'>,
 ): { bucket: string; key: string } {
   return {
     bucket: config.OUTPUT_BUCKET || ref.bucket,
@@ -26,19 +22,17 @@ export function recordLocation(
   };
 }
 
-/** Describes one object from HEAD (and GetObjectAttributes) alone, and writes the record. */
+/**
+ * Describes one object from HEAD (and GetObjectAttributes) alone, and writes the record. The
+ * handler has applied every skip rule before this runs.
+ */
 export async function describeObject(
-  s3: S3Client,
   ref: ObjectRef,
   config: MetadataConfig,
+  { s3, head }: ProcessContext,
 ): Promise<ProcessResult> {
   const target = recordLocation(ref, config);
-  const existing = await headIfExists(s3, target.bucket, target.key);
-  if (madeFrom(existing?.Metadata, ref)) return { outcome: 'skipped', reason: 'already-done' };
-
-  const headResult = await headPinned(s3, ref);
-  if (writtenBy(headResult.Metadata, PROCESSOR))
-    return { outcome: 'skipped', reason: 'own-output' };
+  const headResult = await head(ref);
   const record = buildRecord(
     ref,
     headResult,

@@ -41,3 +41,20 @@ export function envList(fallback = '') {
         .filter(Boolean),
     );
 }
+
+/**
+ * The pipeline's trigger filters, which Terraform and the local stack set on every function from
+ * its prefix and suffix; every function config spreads these in. compress, whose archive keys are
+ * relative to the prefix, has its own default.
+ */
+export function triggerSettings(defaultPrefix = '') {
+  return {
+    TRIGGER_PREFIX: z.string().default(defaultPrefix),
+    TRIGGER_SUFFIX: z.string().default(''),
+  };
+}
+
+/** The trigger a config built with triggerSettings names, in the handler's terms. */
+export function triggerOf(config: { TRIGGER_PREFIX: string; TRIGGER_SUFFIX: string }) {
+  return { prefix: config.TRIGGER_PREFIX, suffix: config.TRIGGER_SUFFIX };
+}

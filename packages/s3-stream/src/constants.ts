@@ -1,4 +1,4 @@
-/** Metadata keys every output carries, naming the object it was made from (see DESIGN.md). */
+/** Metadata keys every output carries, naming the object it was made from (README "The functions"). */
 export const SOURCE_METADATA = {
   bucket: 'source-bucket',
   key: 'source-key',

@@ -1,35 +1,27 @@
+// What the functions import, and nothing else: the handler and its rules, the object reads and
+// writes, config and errors. The event parser stays inside the handler.
 export { getS3Client } from './client';
-export { envFlag, envList, parseConfig } from './config';
-export { SOURCE_METADATA, DEFAULT_PART_SIZE, DEFAULT_RANGE_SIZE } from './constants';
+export { envFlag, envList, parseConfig, triggerOf, triggerSettings } from './config';
+export { SOURCE_METADATA } from './constants';
 export {
   ConfigError,
   InputTooLargeError,
   ObjectGoneError,
   PermanentError,
-  PipelineError,
-  ReadInterruptedError,
   TransientError,
-  UnsupportedEventError,
-  httpStatus,
-  toPipelineError,
 } from './errors';
-export { bareETag, decodeS3Key, parseEvent } from './events/parseEvent';
-export type { EventSource, ParsedEvent, WorkItem } from './events/parseEvent';
-export { isOwnOutput, writtenBy } from './guard';
-export type { OutputPattern } from './guard';
 export { createPipelineHandler } from './handler/createPipelineHandler';
-export type {
-  HandlerSummary,
-  ObjectReport,
-  PipelineHandlerOptions,
-  ProcessResult,
-} from './handler/createPipelineHandler';
+export { processObject } from './handler/processObject';
+export type { PipelineDefinition, ProcessResult } from './handler/types';
+export { createProcessContext } from './handler/processContext';
+export type { ProcessContext } from './handler/processContext';
+export type { SkipReason } from './handler/skipReasons';
 export { createLogger } from './logger';
 export type { Logger } from './logger';
-export { attributesIfAllowed, headPinned } from './read/headPinned';
-export { isCurrent } from './read/isCurrent';
-export { openObject } from './read/openObject';
-export type { OpenedObject, ReadOptions } from './read/openObject';
+export { bareETag } from './object/etag';
+export { attributesIfAllowed, headIfExists } from './object/head';
+export { isCurrent } from './object/isCurrent';
+export { madeFrom, sourceMetadata, writtenBy } from './object/provenance';
 export type { ObjectInfo, ObjectRef } from './types';
 export type {
   GetObjectAttributesCommandOutput,
@@ -37,12 +29,9 @@ export type {
   S3Client,
 } from '@aws-sdk/client-s3';
 export { deleteIfCurrent } from './write/deleteIfCurrent';
-export type { DeleteOutcome, DeletePin } from './write/deleteIfCurrent';
-export { headIfExists } from './write/headOutput';
+export type { DeleteOutcome } from './write/deleteIfCurrent';
 export { replaceMetadata } from './write/replaceMetadata';
-export type { StoredObject } from './write/replaceMetadata';
-export { madeFrom, sourceMetadata } from './write/sourceMetadata';
 export { uploadStream } from './write/uploadStream';
-export type { WriteRequest, WriteResult } from './write/uploadStream';
-// The layer's zod, so that functions validate their config without bundling a second copy.
+// zod for the functions' config schemas, from the layer's one copy: a function bundling its own
+// would ship a second zod and build schemas the layer's parseConfig cannot read.
 export { z } from 'zod';

@@ -1,19 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-const FIXTURES = join(
-  __dirname,
-  '..',
-  '..',
-  'packages',
-  's3-stream',
-  'tests',
-  'fixtures',
-  'events',
-);
+/** The AWS sample events in tests/fixtures/events (see its README for where each comes from). */
+export const FIXTURES = join(__dirname, '..', '..', 's3-stream', 'tests', 'fixtures', 'events');
 
 export function fixture<T = Record<string, unknown>>(name: string): T {
   return JSON.parse(readFileSync(join(FIXTURES, name), 'utf8')) as T;
+}
+
+export function fixtureText(name: string): string {
+  return readFileSync(join(FIXTURES, name), 'utf8');
 }
 
 /** Encodes a key the way S3 writes it into notifications (form encoding, `/` kept). */

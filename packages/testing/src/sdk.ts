@@ -1,21 +1,7 @@
 import { S3ServiceException, type GetObjectCommandOutput } from '@aws-sdk/client-s3';
 // Registered at runtime by jest's setupFilesAfterEnv; imported here for the matcher types.
 import 'aws-sdk-client-mock-jest';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import type { Logger } from '../../src/logger';
-
-/** The AWS sample events in tests/fixtures/events (see its README for where each comes from). */
-export const FIXTURES = join(__dirname, '..', 'fixtures', 'events');
-
-export function fixture<T = Record<string, unknown>>(name: string): T {
-  return JSON.parse(readFileSync(join(FIXTURES, name), 'utf8')) as T;
-}
-
-export function fixtureText(name: string): string {
-  return readFileSync(join(FIXTURES, name), 'utf8');
-}
 
 /** An error shaped the way the SDK throws a service error with an HTTP answer. */
 export function s3Error(name: string, status: number): S3ServiceException {
@@ -72,16 +58,4 @@ export async function readAll(stream: AsyncIterable<Buffer | string>): Promise<B
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(Buffer.from(chunk));
   return Buffer.concat(chunks);
-}
-
-export interface FakeLogger {
-  info: jest.Mock;
-  warn: jest.Mock;
-  error: jest.Mock;
-  debug: jest.Mock;
-}
-
-export function fakeLogger(): FakeLogger & { asLogger: Logger } {
-  const fake = { info: jest.fn(), warn: jest.fn(), error: jest.fn(), debug: jest.fn() };
-  return { ...fake, asLogger: fake as unknown as Logger };
 }

@@ -9,9 +9,14 @@ import { DeleteObjectCommand, GetObjectCommand, S3Client } from '@aws-sdk/client
 import { Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createDeflateRaw } from 'node:zlib';
-import { createLogger, parseConfig } from '../../../packages/s3-stream/src';
-import { compressObject } from '../../../packages/compress/src/compress';
+import {
+  createLogger,
+  createProcessContext,
+  parseConfig,
+  processObject,
+} from '@s3-pipelines/s3-stream';
 import { CompressConfigSchema } from '../../../packages/compress/src/config';
+import { compressPipeline } from '../../../packages/compress/src/pipeline';
 
 export interface WorkerResult {
   seconds: number;
@@ -79,12 +84,15 @@ async function main(): Promise<void> {
         Key: `processed/${key!.slice('incoming/'.length)}.zip`,
       }),
     );
+    const logger = createLogger('bench');
+    const definition = compressPipeline(config, logger);
+    const context = createProcessContext({ s3, logger, processor: definition.processor });
     run = async () => {
-      const result = await compressObject(
-        s3,
+      // The whole function as the handler runs it: skip rules, then the work.
+      const result = await processObject(
+        definition,
         { bucket: bucket!, key: key!, size: Number(size), eTag },
-        config,
-        createLogger('bench'),
+        context,
       );
       if (result.outcome !== 'processed')
         throw new Error(`compress ${result.outcome}: ${result.reason}`);

@@ -13,7 +13,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type SharpModule from '../../../packages/image-resize/node_modules/sharp';
-import { parseConfig } from '../../../packages/s3-stream/src/config';
+import { parseConfig } from '@s3-pipelines/s3-stream';
 import { ImageResizeConfigSchema } from '../../../packages/image-resize/src/config';
 import { OUTPUT_FORMATS } from '../../../packages/image-resize/src/constants';
 import { sizeLabel } from '../../../packages/image-resize/src/keys';

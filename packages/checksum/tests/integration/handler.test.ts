@@ -4,10 +4,17 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startEmulator, type Emulator } from '../../../local-stack/src/emulator';
-import { s3PutEvent } from '../../../../tests/helpers/events';
-import { createBucket, testClient, upload } from '../../../../tests/helpers/s3';
-import { digestWithTool } from '../../../../tests/helpers/tools';
+import { startEmulator, type Emulator } from '@s3-pipelines/local-stack';
+import {
+  s3PutEvent,
+  createBucket,
+  testClient,
+  upload,
+  digestWithTool,
+} from '@s3-pipelines/testing';
+
+// Real bytes through the S3 emulator; the ~100 MiB case sets its own, longer timeout.
+jest.setTimeout(30_000);
 
 type Handler = (event: unknown) => Promise<{
   processed: number;

@@ -5,22 +5,31 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
-import type { ObjectRef } from '@s3-pipelines/s3-stream';
-import { checksumObject } from '../../src/checksum';
+import type { Logger, ObjectRef } from '@s3-pipelines/s3-stream';
 import type { ChecksumConfig } from '../../src/config';
-import { bodyOf, fakeLogger, s3Error, sampleBytes } from '../../../s3-stream/tests/unit/helpers';
-import { coreutilsHex, coreutilsLine } from './tools';
+import { checksumPipeline } from '../../src/pipeline';
+import {
+  bodyOf,
+  fakeLogger,
+  runPipeline,
+  s3Error,
+  sampleBytes,
+  digestWithTool,
+  coreutilsLine,
+} from '@s3-pipelines/testing';
 
 const s3Mock = mockClient(S3Client);
 const s3 = new S3Client({ region: 'us-east-1' });
 
 const BYTES = sampleBytes(1024);
-const MD5 = coreutilsHex('md5sum', BYTES);
-const SHA256 = coreutilsHex('sha256sum', BYTES);
-const SHA1 = coreutilsHex('sha1sum', BYTES);
+const MD5 = digestWithTool('md5sum', BYTES);
+const SHA256 = digestWithTool('sha256sum', BYTES);
+const SHA1 = digestWithTool('sha1sum', BYTES);
 const VERSION = '096fKKXTRTtl3on89fVO.nfljtsv6qko';
 
 const config: ChecksumConfig = {
+  TRIGGER_PREFIX: '',
+  TRIGGER_SUFFIX: '',
   EXTRA_ALGORITHMS: ['sha256'],
   READ_CONCURRENCY: 4,
   RANGE_SIZE_MB: 8,
@@ -67,7 +76,17 @@ function putBody(): string {
   return Buffer.from(body as Uint8Array | string).toString('utf8');
 }
 
-describe('checksumObject', () => {
+/** checksum as its handler runs it: the skip rules, then the core. */
+function checksumObject(
+  client: S3Client,
+  object: ObjectRef,
+  settings: ChecksumConfig,
+  logger: Logger = fakeLogger().asLogger,
+) {
+  return runPipeline(checksumPipeline(settings, logger), client, object);
+}
+
+describe('checksum', () => {
   beforeEach(() => {
     s3Mock.reset();
   });

@@ -7,7 +7,13 @@ describe('ChecksumConfigSchema', () => {
     const config = parseConfig(ChecksumConfigSchema, {});
 
     // Assess
-    expect(config).toEqual({ EXTRA_ALGORITHMS: [], READ_CONCURRENCY: 4, RANGE_SIZE_MB: 8 });
+    expect(config).toEqual({
+      TRIGGER_PREFIX: '',
+      TRIGGER_SUFFIX: '',
+      EXTRA_ALGORITHMS: [],
+      READ_CONCURRENCY: 4,
+      RANGE_SIZE_MB: 8,
+    });
   });
 
   it('reads a comma-separated algorithm list, ignoring case and spaces', () => {

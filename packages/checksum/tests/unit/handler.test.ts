@@ -5,8 +5,15 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
-import { bodyOf, fixture, s3Error, sampleBytes } from '../../../s3-stream/tests/unit/helpers';
-import { coreutilsHex, coreutilsLine } from './tools';
+import { useEnvironment } from '@s3-pipelines/testing';
+import {
+  bodyOf,
+  fixture,
+  s3Error,
+  sampleBytes,
+  digestWithTool,
+  coreutilsLine,
+} from '@s3-pipelines/testing';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 type Handler = (event: unknown) => Promise<unknown>;
@@ -21,28 +28,17 @@ const ENV = {
 };
 
 const BYTES = sampleBytes(1024);
-const MD5 = coreutilsHex('md5sum', BYTES);
-const SHA256 = coreutilsHex('sha256sum', BYTES);
+const MD5 = digestWithTool('md5sum', BYTES);
+const SHA256 = digestWithTool('sha256sum', BYTES);
 // The documented s3-put sample: HappyFace.jpg, version 096fKKXTRTtl3on89fVO.nfljtsv6qko.
 const VERSION = '096fKKXTRTtl3on89fVO.nfljtsv6qko';
 
 let handler: Handler;
-const saved: Record<string, string | undefined> = {};
+useEnvironment(ENV);
 
 beforeAll(async () => {
-  for (const [name, value] of Object.entries(ENV)) {
-    saved[name] = process.env[name];
-    process.env[name] = value;
-  }
   // The module parses its config at load time, so it is loaded after the environment is set.
   ({ handler } = await import('../../src/handler'));
-});
-
-afterAll(() => {
-  for (const [name, value] of Object.entries(saved)) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
 });
 
 describe('checksum handler', () => {

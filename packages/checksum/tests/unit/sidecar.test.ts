@@ -1,5 +1,5 @@
 import { sidecarKey, sidecarLine, SIDECAR_SUFFIX } from '../../src/sidecar';
-import { coreutilsHex, coreutilsLine } from './tools';
+import { digestWithTool, coreutilsLine } from '@s3-pipelines/testing';
 
 const BYTES = Buffer.from('The quick brown fox jumps over the lazy dog');
 
@@ -15,7 +15,7 @@ describe('sidecarLine', () => {
   ])('writes the line md5sum prints for a file named %j', (name) => {
     // Prepare
     const expected = coreutilsLine('md5sum', name, BYTES);
-    const hex = coreutilsHex('md5sum', BYTES);
+    const hex = digestWithTool('md5sum', BYTES);
 
     // Act
     const line = sidecarLine(hex, name);
@@ -27,7 +27,7 @@ describe('sidecarLine', () => {
   it('uses the basename of the key, since the sidecar sits beside its object', () => {
     // Prepare
     const expected = coreutilsLine('md5sum', 'photo.jpg', BYTES);
-    const hex = coreutilsHex('md5sum', BYTES);
+    const hex = digestWithTool('md5sum', BYTES);
 
     // Act
     const line = sidecarLine(hex, 'photos/2024/photo.jpg');
@@ -38,7 +38,7 @@ describe('sidecarLine', () => {
 
   it('escapes a backslash only in the name, not in a parent folder', () => {
     // Prepare
-    const hex = coreutilsHex('md5sum', BYTES);
+    const hex = digestWithTool('md5sum', BYTES);
 
     // Act
     const line = sidecarLine(hex, 'odd\\folder/plain.txt');

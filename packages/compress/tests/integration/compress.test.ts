@@ -5,20 +5,30 @@ import {
   type HeadObjectCommandOutput,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { createLogger, parseConfig, type ObjectRef } from '@s3-pipelines/s3-stream';
+import { createLogger, parseConfig, type Logger, type ObjectRef } from '@s3-pipelines/s3-stream';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import yauzl from 'yauzl';
-import { startEmulator, type Emulator } from '../../../local-stack/src/emulator';
-import { s3PutEvent } from '../../../../tests/helpers/events';
-import { createBucket, testClient, upload } from '../../../../tests/helpers/s3';
-import { digestWithTool } from '../../../../tests/helpers/tools';
-import { compressObject } from '../../src/compress';
+import { startEmulator, type Emulator } from '@s3-pipelines/local-stack';
+import {
+  s3PutEvent,
+  createBucket,
+  testClient,
+  upload,
+  digestWithTool,
+  download,
+  gunzipTo,
+  tool,
+  textBytes,
+  runPipeline,
+} from '@s3-pipelines/testing';
 import { CompressConfigSchema, type CompressConfig } from '../../src/config';
-import { download, gunzipTo, tool } from '../helpers/archives';
-import { textBytes } from '../helpers/text';
+import { compressPipeline } from '../../src/pipeline';
+
+// Real archives through the emulator; the ~100 MiB cases set their own, longer timeouts.
+jest.setTimeout(60_000);
 
 type Report = { outcome: string; reason?: string; output?: Record<string, unknown> };
 type Handler = (
@@ -26,6 +36,16 @@ type Handler = (
 ) => Promise<{ processed: number; failed: number; objects: Report[] }>;
 
 const MiB = 1024 * 1024;
+
+/** compress as its handler runs it: the skip rules, then the core. */
+function compressObject(
+  client: S3Client,
+  object: ObjectRef,
+  settings: CompressConfig,
+  logger: Logger,
+) {
+  return runPipeline(compressPipeline(settings, logger), client, object);
+}
 const BIG = 100 * MiB + 5;
 
 let emulator: Emulator;

@@ -8,12 +8,17 @@ import {
   type HeadObjectCommandOutput,
 } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
-import { parseConfig, type ObjectRef } from '@s3-pipelines/s3-stream';
-import { bodyOf, fakeLogger, s3Error } from '../../../s3-stream/tests/unit/helpers';
-import { digestWithTool } from '../../../../tests/helpers/tools';
-import { compressObject } from '../../src/compress';
+import { parseConfig, type Logger, type ObjectRef } from '@s3-pipelines/s3-stream';
+import {
+  bodyOf,
+  fakeLogger,
+  runPipeline,
+  s3Error,
+  digestWithTool,
+  textBytes,
+} from '@s3-pipelines/testing';
 import { CompressConfigSchema, type CompressConfig } from '../../src/config';
-import { textBytes } from '../helpers/text';
+import { compressPipeline } from '../../src/pipeline';
 
 const s3Mock = mockClient(S3Client);
 const s3 = new S3Client({ region: 'us-east-1' });
@@ -33,6 +38,16 @@ const ref: ObjectRef = {
   versionId: VERSION,
 };
 const unversioned: ObjectRef = { bucket: 'mybucket', key: SOURCE, size: BYTES.length, eTag: MD5 };
+
+/** compress as its handler runs it: the skip rules, then the core. */
+function compressObject(
+  client: S3Client,
+  object: ObjectRef,
+  settings: CompressConfig,
+  logger: Logger = fakeLogger().asLogger,
+) {
+  return runPipeline(compressPipeline(settings, logger), client, object);
+}
 
 /** What S3 would answer to a HEAD of the archive after the metadata rewrite. */
 function writtenArchive(): HeadObjectCommandOutput {
@@ -469,7 +484,7 @@ describe('compressObject', () => {
 
   it.each([
     ['a folder marker', 'incoming/dir/', 'folder-marker'],
-    ['a key outside the trigger prefix', 'elsewhere/report.csv', 'outside-prefix'],
+    ['a key outside the trigger prefix', 'elsewhere/report.csv', 'outside-trigger'],
     ['an upload that is already an archive', 'incoming/backup.tar.gz', 'already-compressed'],
   ])('skips %s without any S3 call', async (_label, key, reason) => {
     // Act

@@ -7,7 +7,7 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
-import { bodyOf, fixture, s3Error } from '../../../s3-stream/tests/unit/helpers';
+import { bodyOf, fixture, s3Error, useEnvironment } from '@s3-pipelines/testing';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 type Handler = (event: unknown) => Promise<unknown>;
@@ -28,22 +28,11 @@ const VERSION = '096fKKXTRTtl3on89fVO.nfljtsv6qko';
 const ETAG = 'd41d8cd98f00b204e9800998ecf8427e';
 
 let handler: Handler;
-const saved: Record<string, string | undefined> = {};
+useEnvironment(ENV);
 
 beforeAll(async () => {
-  for (const [name, value] of Object.entries(ENV)) {
-    saved[name] = process.env[name];
-    process.env[name] = value;
-  }
   // The module parses its config at load time, so it is loaded after the environment is set.
   ({ handler } = await import('../../src/handler'));
-});
-
-afterAll(() => {
-  for (const [name, value] of Object.entries(saved)) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
 });
 
 describe('compress handler', () => {

@@ -1,7 +1,7 @@
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { bodyOf, sampleBytes } from '../../../s3-stream/tests/unit/helpers';
+import { bodyOf, sampleBytes } from '@s3-pipelines/testing';
 import { coalescingMeter } from '../../src/meters';
 
 const KiB = 1024;

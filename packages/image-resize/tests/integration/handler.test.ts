@@ -4,9 +4,17 @@ import {
   ListObjectsV2Command,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { startEmulator, type Emulator } from '../../../local-stack/src/emulator';
-import { s3PutEvent } from '../../../../tests/helpers/events';
-import { createBucket, testClient, upload } from '../../../../tests/helpers/s3';
+import { startEmulator, type Emulator } from '@s3-pipelines/local-stack';
+import {
+  s3PutEvent,
+  createBucket,
+  testClient,
+  upload,
+  brandOf,
+  heicFrom,
+  identify,
+  pixelAt,
+} from '@s3-pipelines/testing';
 import {
   animatedGif,
   convert,
@@ -15,8 +23,10 @@ import {
   pngClaiming,
   sidewaysJpeg,
   solidPngBomb,
-} from '../images';
-import { brandOf, heicFrom, identify, pixelAt } from '../magick';
+} from '@s3-pipelines/testing/images';
+
+// Nine renditions per image through the emulator: a test takes up to ~3 s on an idle 2-core machine.
+jest.setTimeout(60_000);
 
 interface Summary {
   processed: number;

@@ -5,8 +5,8 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
-import { bodyOf, fixture, s3Error } from '../../../s3-stream/tests/unit/helpers';
-import { photo } from '../images';
+import { bodyOf, fixture, s3Error, useEnvironment } from '@s3-pipelines/testing';
+import { photo } from '@s3-pipelines/testing/images';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 type Handler = (event: unknown) => Promise<unknown>;
@@ -27,22 +27,11 @@ const VERSION = '096fKKXTRTtl3on89fVO.nfljtsv6qko';
 const ETAG = '0123456789abcdef0123456789abcdef';
 
 let handler: Handler;
-const saved: Record<string, string | undefined> = {};
+useEnvironment(ENV);
 
 beforeAll(async () => {
-  for (const [name, value] of Object.entries(ENV)) {
-    saved[name] = process.env[name];
-    process.env[name] = value;
-  }
   // The module parses its config at load time, so it is loaded after the environment is set.
   ({ handler } = await import('../../src/handler'));
-});
-
-afterAll(() => {
-  for (const [name, value] of Object.entries(saved)) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
 });
 
 function givenSource(bytes: Buffer): void {

@@ -6,14 +6,19 @@ import {
   type PutObjectCommandInput,
 } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
-import { InputTooLargeError, parseConfig, type ObjectRef } from '@s3-pipelines/s3-stream';
+import {
+  InputTooLargeError,
+  parseConfig,
+  type Logger,
+  type ObjectRef,
+} from '@s3-pipelines/s3-stream';
 import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 import { ImageResizeConfigSchema, type ImageResizeConfig } from '../../src/config';
 import { CorruptImageError, NotAnImageError } from '../../src/errors';
-import { resizeObject } from '../../src/imageResize';
-import { bodyOf, fakeLogger, s3Error } from '../../../s3-stream/tests/unit/helpers';
-import { halfTransparentPng, photo } from '../images';
+import { imageResizePipeline } from '../../src/pipeline';
+import { bodyOf, fakeLogger, runPipeline, s3Error } from '@s3-pipelines/testing';
+import { halfTransparentPng, photo } from '@s3-pipelines/testing/images';
 
 const s3Mock = mockClient(S3Client);
 const s3 = new S3Client({ region: 'us-east-1' });
@@ -25,6 +30,16 @@ const config: ImageResizeConfig = parseConfig(ImageResizeConfigSchema, {
   WIDTHS: '32,64',
   FORMATS: 'webp,jpeg',
 });
+
+/** image-resize as its handler runs it: the skip rules, then the core. */
+function resizeObject(
+  client: S3Client,
+  object: ObjectRef,
+  settings: ImageResizeConfig,
+  logger: Logger = fakeLogger().asLogger,
+) {
+  return runPipeline(imageResizePipeline(settings, logger), client, object);
+}
 
 let JPEG: Buffer;
 let ETAG: string;

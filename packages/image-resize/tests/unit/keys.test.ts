@@ -1,4 +1,4 @@
-import { errorMarkerKey, inTrigger, manifestKey, renditionKey, stemOf } from '../../src/keys';
+import { errorMarkerKey, manifestKey, renditionKey, stemOf } from '../../src/keys';
 
 describe('stemOf', () => {
   it.each([
@@ -41,17 +41,5 @@ describe('output keys', () => {
   it('names the error marker after the full key, extension included', () => {
     // Act & Assess
     expect(errorMarkerKey('r/', 'photos/cat.jpg')).toBe('r/photos/cat.jpg.error.json');
-  });
-});
-
-describe('inTrigger', () => {
-  it.each([
-    ['photos/a.jpg', 'photos/', '.jpg', true],
-    ['photos/a.png', 'photos/', '.jpg', false],
-    ['other/a.jpg', 'photos/', '.jpg', false],
-    ['anything', '', '', true],
-  ])('%j with prefix %j and suffix %j -> %j', (key, prefix, suffix, expected) => {
-    // Act & Assess
-    expect(inTrigger(key, prefix, suffix)).toBe(expected);
   });
 });

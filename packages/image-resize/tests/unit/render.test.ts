@@ -20,7 +20,10 @@ import {
   pngClaiming,
   sidewaysJpeg,
   solidPngBomb,
-} from '../images';
+} from '@s3-pipelines/testing/images';
+
+// Encodes AVIF and WebP for real: a test takes up to ~3 s on an idle 2-core machine.
+jest.setTimeout(30_000);
 
 const defaults = parseConfig(ImageResizeConfigSchema, { OUTPUT_BUCKET: 'out' });
 

@@ -7,6 +7,9 @@ import { buildRoutes } from '../../src/routing';
 import { parseTfvars } from '../../src/tfvars';
 import type { FunctionWorker, InvokeResult } from '../../src/workers';
 
+// Retries with real (short) back-off delays.
+jest.setTimeout(30_000);
+
 const object: CreatedObject = {
   bucket: 'p-uploads',
   key: 'a b.txt',

@@ -1,4 +1,5 @@
-import { parseEvent } from '@s3-pipelines/s3-stream';
+// The handler's own parser, which no function imports: reached by path, not through the layer.
+import { parseEvent } from '@s3-pipelines/s3-stream/events/parseEvent';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {

@@ -1,4 +1,4 @@
-import { ConfigError } from '../../src/errors';
+import { TfvarsError } from '../../src/errors';
 import { buildRoutes, matches, routesFor, validatedRoutes } from '../../src/routing';
 import { parseTfvars } from '../../src/tfvars';
 
@@ -20,7 +20,7 @@ function rejection(pipelines: Record<string, PipelineInput>): string {
   try {
     validatedRoutes(vars(pipelines));
   } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
+    expect(error).toBeInstanceOf(TfvarsError);
     return (error as Error).message;
   }
   throw new Error('expected the routes to be rejected');

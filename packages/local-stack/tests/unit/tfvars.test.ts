@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError } from '../../src/errors';
+import { TfvarsError } from '../../src/errors';
 import { loadTfvars, parseTfvars, realBucketName } from '../../src/tfvars';
 
 const valid = {
@@ -17,7 +17,7 @@ function problemOf(value: unknown): string {
   try {
     parseTfvars(value, 'test.tfvars.json');
   } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
+    expect(error).toBeInstanceOf(TfvarsError);
     return (error as Error).message;
   }
   throw new Error('expected the config to be rejected');
@@ -109,7 +109,7 @@ describe('parseTfvars', () => {
     writeFileSync(path, '{ project = "hcl, not json" }');
 
     expect(() => loadTfvars(path)).toThrow(`${path} is not JSON`);
-    expect(() => loadTfvars(join(dir, 'missing.json'))).toThrow(ConfigError);
+    expect(() => loadTfvars(join(dir, 'missing.json'))).toThrow(TfvarsError);
   });
 });
 

@@ -5,10 +5,17 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { randomBytes } from 'node:crypto';
-import { startEmulator, type Emulator } from '../../../local-stack/src/emulator';
-import { s3PutEvent } from '../../../../tests/helpers/events';
-import { createBucket, testClient, upload } from '../../../../tests/helpers/s3';
-import { digestWithTool } from '../../../../tests/helpers/tools';
+import { startEmulator, type Emulator } from '@s3-pipelines/local-stack';
+import {
+  s3PutEvent,
+  createBucket,
+  testClient,
+  upload,
+  digestWithTool,
+} from '@s3-pipelines/testing';
+
+// Real requests to the S3 emulator in a child process.
+jest.setTimeout(30_000);
 
 type Handler = (
   event: unknown,

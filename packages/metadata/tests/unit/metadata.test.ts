@@ -8,16 +8,23 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { ObjectGoneError, type ObjectRef } from '@s3-pipelines/s3-stream';
 import type { MetadataConfig } from '../../src/config';
-import { describeObject, recordLocation } from '../../src/metadata';
-import { s3Error } from '../../../s3-stream/tests/unit/helpers';
+import { recordLocation } from '../../src/metadata';
+import { metadataPipeline } from '../../src/pipeline';
+import { fakeLogger, runPipeline, s3Error } from '@s3-pipelines/testing';
 
 const s3Mock = mockClient(S3Client);
 const s3 = new S3Client({ region: 'us-east-1' });
 
 const MD5 = 'b1946ac92492d2347c6235b4d2611184';
 const VERSION = 'IYV3p45BT0ac8hjHg1houSdS1a.Mro8e';
-const beside: MetadataConfig = { OUTPUT_BUCKET: '', OUTPUT_PREFIX: '' };
-const elsewhere: MetadataConfig = { OUTPUT_BUCKET: 'records', OUTPUT_PREFIX: 'meta/' };
+const trigger = { TRIGGER_PREFIX: '', TRIGGER_SUFFIX: '' };
+const beside: MetadataConfig = { ...trigger, OUTPUT_BUCKET: '', OUTPUT_PREFIX: '' };
+const elsewhere: MetadataConfig = { ...trigger, OUTPUT_BUCKET: 'records', OUTPUT_PREFIX: 'meta/' };
+
+/** metadata as its handler runs it: the skip rules, then the core. */
+function describeObject(client: S3Client, object: ObjectRef, settings: MetadataConfig) {
+  return runPipeline(metadataPipeline(settings, fakeLogger().asLogger), client, object);
+}
 
 const ref: ObjectRef = {
   bucket: 'amzn-s3-demo-bucket1',

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { PermanentError, UnsupportedEventError } from '../errors';
+import { bareETag } from '../object/etag';
 import type { ObjectRef } from '../types';
 import {
   BatchEventV1Schema,
@@ -44,11 +45,6 @@ export function decodeS3Key(raw: string): string {
   } catch {
     throw new PermanentError(`Object key is not valid URL encoding: ${JSON.stringify(raw)}`);
   }
-}
-
-/** S3 APIs quote ETags and events do not; refs keep them bare so they compare equal. */
-export function bareETag(eTag: string | undefined): string | undefined {
-  return eTag === undefined ? undefined : eTag.replace(/^"|"$/g, '');
 }
 
 function fromS3Record(record: S3NotificationRecord): ObjectRef | undefined {
@@ -97,7 +93,7 @@ function fromBatch(event: BatchEvent): WorkItem[] {
 }
 
 /** A short, safe description of an unrecognised payload for the error message. */
-export function describe(value: unknown): string {
+function describePayload(value: unknown): string {
   if (value === null || typeof value !== 'object') return `${typeof value} ${String(value)}`;
   const keys = Object.keys(value).slice(0, 8);
   const first = (value as { Records?: unknown[] }).Records?.[0] as
@@ -131,7 +127,7 @@ function parseWrapped(id: string, body: string): WorkItem {
     return {
       id,
       refs: [],
-      error: new UnsupportedEventError(`message ${id} holds ${describe(payload)}`),
+      error: new UnsupportedEventError(`message ${id} holds ${describePayload(payload)}`),
     };
   } catch (error) {
     return { id, refs: [], error: error as PermanentError };
@@ -179,5 +175,5 @@ export function parseEvent(event: unknown): ParsedEvent {
     };
   }
 
-  throw new UnsupportedEventError(describe(event));
+  throw new UnsupportedEventError(describePayload(event));
 }

@@ -1,117 +1,161 @@
-import type { Logger } from '@aws-lambda-powertools/logger';
-import { ObjectGoneError, PipelineError, toPipelineError } from '../errors';
+import type { Context } from 'aws-lambda';
+import { getS3Client } from '../client';
+import { ObjectGoneError, PipelineError, TransientError, toPipelineError } from '../errors';
 import { parseEvent, type ParsedEvent, type WorkItem } from '../events/parseEvent';
+import type { Logger } from '../logger';
+import { mapBounded } from './mapBounded';
+import { createProcessContext, type ProcessContext } from './processContext';
+import { handlerSettings, type HandlerSettings } from './settings';
+import { processObject } from './processObject';
+import type { SkipReason } from './skipReasons';
 import type { ObjectRef } from '../types';
-
-/** What a function's core reports for one object. */
-export interface ProcessResult {
-  outcome: 'processed' | 'skipped';
-  /** Why it was skipped, in a few words (stable: dashboards filter on it). */
-  reason?: string;
-  /** Bytes read from the source. */
-  bytes?: number;
-  /** Anything the function wants returned and logged (e.g. the checksum). */
-  output?: Record<string, unknown>;
-}
-
-export interface ObjectReport {
-  bucket: string;
-  key: string;
-  versionId?: string;
-  outcome: 'processed' | 'skipped' | 'failed';
-  reason?: string;
-  error?: string;
-  retryable?: boolean;
-  bytes?: number;
-  durationMs: number;
-  output?: Record<string, unknown>;
-}
-
-export interface HandlerSummary {
-  processed: number;
-  skipped: number;
-  failed: number;
-  objects: ObjectReport[];
-}
-
-export interface PipelineHandlerOptions {
-  logger: Logger;
-  /** The recursion guard: true for keys this function wrote itself. */
-  isOwnOutput?: (ref: ObjectRef) => boolean;
-  process: (ref: ObjectRef) => Promise<ProcessResult>;
-}
+import type { HandlerSummary, ObjectReport, PipelineDefinition } from './types';
 
 interface ItemResult {
   item: WorkItem;
   reports: ObjectReport[];
   /** The worst failure of the item, if any. */
   failure?: PipelineError;
+  /** Not started: too little time was left. */
+  deferred?: boolean;
 }
 
-async function processRef(
-  options: PipelineHandlerOptions,
-  ref: ObjectRef,
-): Promise<{ report: ObjectReport; error?: PipelineError }> {
-  const started = Date.now();
-  const base = { bucket: ref.bucket, key: ref.key, versionId: ref.versionId };
-  if (options.isOwnOutput?.(ref)) {
-    return { report: { ...base, outcome: 'skipped', reason: 'own-output', durationMs: 0 } };
+const DEFAULT_RECORD_CONCURRENCY = 2;
+
+class Pipeline {
+  private readonly settings: HandlerSettings;
+  private readonly concurrency: number;
+
+  constructor(private readonly definition: PipelineDefinition) {
+    this.settings = { ...handlerSettings(), ...definition.settings };
+    this.concurrency =
+      this.settings.RECORD_CONCURRENCY ??
+      definition.recordConcurrency ??
+      DEFAULT_RECORD_CONCURRENCY;
   }
-  try {
-    const result = await options.process(ref);
-    return { report: { ...base, ...result, durationMs: Date.now() - started } };
-  } catch (thrown) {
-    const durationMs = Date.now() - started;
-    if (thrown instanceof ObjectGoneError) {
+
+  private get logger(): Logger {
+    return this.definition.logger;
+  }
+
+  async processRef(
+    ref: ObjectRef,
+    context: ProcessContext,
+  ): Promise<{ report: ObjectReport; error?: PipelineError }> {
+    const started = Date.now();
+    const base = { bucket: ref.bucket, key: ref.key, versionId: ref.versionId };
+    const skipped = (reason: SkipReason, extra: Partial<ObjectReport>) =>
+      ({
+        report: { ...base, outcome: 'skipped', reason, ...extra, durationMs: Date.now() - started },
+      }) as const;
+    try {
+      const result = await processObject(this.definition, ref, context);
+      return { report: { ...base, ...result, durationMs: Date.now() - started } };
+    } catch (thrown) {
+      if (thrown instanceof ObjectGoneError) return skipped('gone', { error: thrown.message });
+      const error = toPipelineError(thrown, `${ref.bucket}/${ref.key}`);
       const report = {
         ...base,
-        outcome: 'skipped',
-        reason: 'gone',
-        error: thrown.message,
-        durationMs,
+        outcome: 'failed',
+        error: error.message,
+        retryable: error.retryable,
+        durationMs: Date.now() - started,
       } as const;
-      return { report };
+      return { report, error };
     }
-    const error = toPipelineError(thrown, `${ref.bucket}/${ref.key}`);
-    const report = {
-      ...base,
-      outcome: 'failed',
-      error: error.message,
-      retryable: error.retryable,
-      durationMs,
-    } as const;
-    return { report, error };
   }
-}
 
-function log(logger: Logger, report: ObjectReport): void {
-  if (report.outcome === 'failed') logger.error('object failed', { ...report });
-  else logger.info(`object ${report.outcome}`, { ...report });
-}
+  private log(report: ObjectReport): void {
+    if (report.outcome === 'failed') this.logger.error('object failed', { ...report });
+    else this.logger.info(`object ${report.outcome}`, { ...report });
+  }
 
-async function runItem(options: PipelineHandlerOptions, item: WorkItem): Promise<ItemResult> {
-  if (item.error) {
-    options.logger.error('message rejected', {
-      item: item.id,
-      error: item.error.message,
-      retryable: false,
+  async runItem(item: WorkItem, context: ProcessContext): Promise<ItemResult> {
+    if (item.error) {
+      this.logger.error('message rejected', {
+        item: item.id,
+        error: item.error.message,
+        retryable: false,
+      });
+      return { item, reports: [], failure: item.error };
+    }
+    if (item.ignored) {
+      this.logger.info('message ignored', { item: item.id, reason: item.ignored });
+      return { item, reports: [] };
+    }
+    const reports: ObjectReport[] = [];
+    let failure: PipelineError | undefined;
+    for (const ref of item.refs) {
+      const { report, error } = await this.processRef(ref, context);
+      this.log(report);
+      reports.push(report);
+      // A transient failure outranks a permanent one: the item is worth retrying.
+      if (error && (!failure || error.retryable)) failure = error;
+    }
+    return { item, reports, failure };
+  }
+
+  /**
+   * The items with bounded concurrency. Once one has started, a later one starts only while
+   * more time is left than MIN_TIME_LEFT_MS and than the slowest item so far took; the rest are
+   * deferred, to come back unprocessed rather than time out the whole invocation.
+   */
+  async runItems(items: WorkItem[], context: ProcessContext): Promise<ItemResult[]> {
+    let started = 0;
+    let slowestMs = 0;
+    return mapBounded(items, this.concurrency, async (item) => {
+      const reserve = Math.max(this.settings.MIN_TIME_LEFT_MS, slowestMs);
+      if (started > 0 && context.remainingMs() < reserve) {
+        this.logger.warn('record deferred: too little time left', {
+          item: item.id,
+          remainingMs: context.remainingMs(),
+          reserveMs: reserve,
+        });
+        return { item, reports: [], deferred: true };
+      }
+      started += 1;
+      const began = Date.now();
+      const result = await this.runItem(item, context);
+      slowestMs = Math.max(slowestMs, Date.now() - began);
+      return result;
     });
-    return { item, reports: [], failure: item.error };
   }
-  if (item.ignored) {
-    options.logger.info('message ignored', { item: item.id, reason: item.ignored });
-    return { item, reports: [] };
+
+  async handle(event: unknown, lambda?: Context): Promise<unknown> {
+    if (lambda) this.logger.addContext(lambda);
+    let parsed: ParsedEvent;
+    try {
+      parsed = parseEvent(event);
+    } catch (error) {
+      this.logger.error('event rejected', { error: (error as Error).message, retryable: false });
+      throw error;
+    }
+    if (parsed.source === 'test') {
+      this.logger.info('s3:TestEvent ignored');
+      return summarise([]);
+    }
+    const context = createProcessContext({
+      s3: (this.definition.s3 ?? getS3Client)(),
+      logger: this.logger,
+      processor: this.definition.processor,
+      lambda,
+    });
+    const results = await this.runItems(parsed.items, context);
+
+    if (parsed.source === 'sqs') {
+      return {
+        batchItemFailures: results
+          .filter((r) => r.deferred || r.failure?.retryable)
+          .map((r) => ({ itemIdentifier: r.item.id })),
+      };
+    }
+    if (parsed.source === 'batch') return batchResponse(parsed, results);
+    const transient = results.find((r) => r.failure?.retryable);
+    if (transient) throw transient.failure;
+    const deferred = results.find((r) => r.deferred);
+    if (deferred) throw new TransientError(`${deferred.item.id} deferred: too little time left`);
+    return summarise(results);
   }
-  const reports: ObjectReport[] = [];
-  let failure: PipelineError | undefined;
-  for (const ref of item.refs) {
-    const { report, error } = await processRef(options, ref);
-    log(options.logger, report);
-    reports.push(report);
-    // A transient failure outranks a permanent one: the item is worth retrying.
-    if (error && (!failure || error.retryable)) failure = error;
-  }
-  return { item, reports, failure };
 }
 
 function summarise(results: ItemResult[]): HandlerSummary {
@@ -126,63 +170,55 @@ function summarise(results: ItemResult[]): HandlerSummary {
   };
 }
 
+function batchResult({ item, reports, failure, deferred }: ItemResult) {
+  if (deferred) {
+    return {
+      taskId: item.id,
+      resultCode: 'TemporaryFailure',
+      resultString: 'deferred: too little time left',
+    };
+  }
+  if (failure) {
+    return {
+      taskId: item.id,
+      resultCode: failure.retryable ? 'TemporaryFailure' : 'PermanentFailure',
+      resultString: failure.message,
+    };
+  }
+  return {
+    taskId: item.id,
+    resultCode: 'Succeeded',
+    resultString: reports
+      .map((r) => (r.reason ? `${r.outcome}: ${r.reason}` : r.outcome))
+      .join('; '),
+  };
+}
+
 function batchResponse(parsed: ParsedEvent, results: ItemResult[]) {
   return {
     invocationSchemaVersion: parsed.batch!.invocationSchemaVersion,
     treatMissingKeysAs: 'PermanentFailure',
     invocationId: parsed.batch!.invocationId,
-    results: results.map(({ item, reports, failure }) => ({
-      taskId: item.id,
-      resultCode: failure
-        ? failure.retryable
-          ? 'TemporaryFailure'
-          : 'PermanentFailure'
-        : 'Succeeded',
-      resultString: failure
-        ? failure.message
-        : reports.map((r) => (r.reason ? `${r.outcome}: ${r.reason}` : r.outcome)).join('; '),
-    })),
+    results: results.map(batchResult),
   };
 }
 
 /**
- * The one handler every function uses. It parses the event, runs `process` for each object, logs
- * one structured line per object, and answers in the shape the event's source expects:
+ * The one handler every function uses. It parses the event, applies every skip rule (the table
+ * in SKIP_REASONS), runs the function's `process` for each object that passes them, logs one
+ * structured line per object (with the request id), and answers in the shape the event's source
+ * expects:
  *
- * - SQS: `batchItemFailures` lists the messages with a transient failure, so only those come
- *   back; permanent failures are logged and dropped (redelivery would fail the same way).
+ * - SQS: `batchItemFailures` lists the messages with a transient failure and those deferred for
+ *   lack of time, so only those come back; permanent failures are logged and dropped
+ *   (redelivery would fail the same way).
  * - S3 Batch Operations: the Batch result format, TemporaryFailure or PermanentFailure per task.
  * - Direct S3 or EventBridge invocations: a transient failure is thrown so Lambda retries the
  *   event (then sends it to the on-failure destination); permanent ones are logged, not retried.
  *
  * An event of unknown shape throws UnsupportedEventError naming what arrived.
  */
-export function createPipelineHandler(options: PipelineHandlerOptions) {
-  return async (event: unknown): Promise<unknown> => {
-    let parsed: ParsedEvent;
-    try {
-      parsed = parseEvent(event);
-    } catch (error) {
-      options.logger.error('event rejected', { error: (error as Error).message, retryable: false });
-      throw error;
-    }
-    if (parsed.source === 'test') {
-      options.logger.info('s3:TestEvent ignored');
-      return summarise([]);
-    }
-    const results: ItemResult[] = [];
-    for (const item of parsed.items) results.push(await runItem(options, item));
-
-    if (parsed.source === 'sqs') {
-      return {
-        batchItemFailures: results
-          .filter((r) => r.failure?.retryable)
-          .map((r) => ({ itemIdentifier: r.item.id })),
-      };
-    }
-    if (parsed.source === 'batch') return batchResponse(parsed, results);
-    const transient = results.find((r) => r.failure?.retryable);
-    if (transient) throw transient.failure;
-    return summarise(results);
-  };
+export function createPipelineHandler(definition: PipelineDefinition) {
+  const pipeline = new Pipeline(definition);
+  return (event: unknown, lambda?: Context): Promise<unknown> => pipeline.handle(event, lambda);
 }

@@ -1,5 +1,4 @@
-import { SOURCE_METADATA } from './constants';
-import type { ObjectRef } from './types';
+import type { ObjectRef } from '../types';
 
 /** Where a function writes. A ref matching any pattern is the function's own output. */
 export interface OutputPattern {
@@ -10,8 +9,9 @@ export interface OutputPattern {
 }
 
 /**
- * The recursion guard. Trigger filters should already keep outputs away from their function; this
- * is the second line, so that a misconfigured trigger costs one skipped invocation, not a loop.
+ * The recursion guard by key. Trigger filters should already keep outputs away from their
+ * function; this is the second line, so that a misconfigured trigger costs one skipped
+ * invocation, not a loop.
  */
 export function isOwnOutput(
   ref: Pick<ObjectRef, 'bucket' | 'key'>,
@@ -23,12 +23,4 @@ export function isOwnOutput(
       ref.key.startsWith(p.prefix ?? '') &&
       ref.key.endsWith(p.suffix ?? ''),
   );
-}
-
-/** True when an object's metadata says `processor` wrote it. */
-export function writtenBy(
-  metadata: Record<string, string> | undefined,
-  processor: string,
-): boolean {
-  return metadata?.[SOURCE_METADATA.processor] === processor;
 }

@@ -7,27 +7,33 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { ObjectGoneError, httpStatus, toPipelineError } from '../errors';
-import type { ObjectRef } from '../types';
-import { isGone } from './rangeReader';
+import { isGone } from './gone';
+import { pinnedParams, type Pin } from './pin';
+
+/** HEAD of whatever the key holds now (source or output), or undefined when it holds nothing. */
+export async function headIfExists(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+): Promise<HeadObjectCommandOutput | undefined> {
+  try {
+    return await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+  } catch (error) {
+    if (httpStatus(error) === 404) return undefined;
+    throw toPipelineError(error, `HEAD ${key}`);
+  }
+}
 
 /**
- * HEAD of the version an event announced (VersionId, else If-Match), with stored checksums.
- * Throws ObjectGoneError when that version was deleted or replaced.
+ * HEAD of the pinned version, with stored checksums. Throws ObjectGoneError when that version was
+ * deleted or replaced.
  */
-export async function headPinned(s3: S3Client, ref: ObjectRef): Promise<HeadObjectCommandOutput> {
+export async function headPinned(s3: S3Client, pin: Pin): Promise<HeadObjectCommandOutput> {
   try {
-    return await s3.send(
-      new HeadObjectCommand({
-        Bucket: ref.bucket,
-        Key: ref.key,
-        VersionId: ref.versionId,
-        IfMatch: ref.versionId || !ref.eTag ? undefined : `"${ref.eTag}"`,
-        ChecksumMode: 'ENABLED',
-      }),
-    );
+    return await s3.send(new HeadObjectCommand({ ...pinnedParams(pin), ChecksumMode: 'ENABLED' }));
   } catch (error) {
-    if (isGone(error)) throw new ObjectGoneError(ref.key, httpStatus(error) ?? 0);
-    throw toPipelineError(error, `HEAD ${ref.key}`);
+    if (isGone(error)) throw new ObjectGoneError(pin.key, httpStatus(error) ?? 0);
+    throw toPipelineError(error, `HEAD ${pin.key}`);
   }
 }
 
@@ -37,15 +43,15 @@ export async function headPinned(s3: S3Client, ref: ObjectRef): Promise<HeadObje
  */
 export async function attributesIfAllowed(
   s3: S3Client,
-  ref: ObjectRef,
+  pin: Pin,
   attributes: ObjectAttributes[],
 ): Promise<GetObjectAttributesCommandOutput | undefined> {
   try {
     return await s3.send(
       new GetObjectAttributesCommand({
-        Bucket: ref.bucket,
-        Key: ref.key,
-        VersionId: ref.versionId,
+        Bucket: pin.bucket,
+        Key: pin.key,
+        VersionId: pin.versionId,
         ObjectAttributes: attributes,
       }),
     );

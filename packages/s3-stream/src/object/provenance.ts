@@ -25,3 +25,11 @@ export function madeFrom(metadata: Record<string, string> | undefined, ref: Obje
   if (ref.versionId) return metadata[SOURCE_METADATA.versionId] === ref.versionId;
   return ref.eTag !== undefined && metadata[SOURCE_METADATA.eTag] === ref.eTag;
 }
+
+/** True when an object's metadata says `processor` wrote it: the recursion guard by content. */
+export function writtenBy(
+  metadata: Record<string, string> | undefined,
+  processor: string,
+): boolean {
+  return metadata?.[SOURCE_METADATA.processor] === processor;
+}

@@ -2,9 +2,11 @@ import type { GetObjectCommandOutput, S3Client } from '@aws-sdk/client-s3';
 import { Readable } from 'node:stream';
 import { DEFAULT_MAX_RESUMES, DEFAULT_RANGE_SIZE } from '../constants';
 import { InputTooLargeError, ObjectGoneError, httpStatus, toPipelineError } from '../errors';
-import { bareETag } from '../events/parseEvent';
+import { bareETag } from '../object/etag';
+import { isGone } from '../object/gone';
+import type { Pin } from '../object/pin';
 import type { ObjectInfo, ObjectRef } from '../types';
-import { RangeStream, isGone, pinnedGet, type Pin, type ResumeOptions } from './rangeReader';
+import { RangeStream, pinnedGet, type ResumeOptions } from './rangeReader';
 import { parallelRanges } from './parallelRanges';
 
 export interface ReadOptions {

@@ -1,5 +1,6 @@
 import type { GetObjectCommandOutput, S3Client } from '@aws-sdk/client-s3';
-import { RangeStream, type Pin, type ResumeOptions } from './rangeReader';
+import type { Pin } from '../object/pin';
+import { RangeStream, type ResumeOptions } from './rangeReader';
 
 export interface ParallelOptions {
   concurrency: number;

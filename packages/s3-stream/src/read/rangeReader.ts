@@ -8,15 +8,8 @@ import {
   httpStatus,
   toPipelineError,
 } from '../errors';
-
-/** Which exact object version every request of one read is pinned to. */
-export interface Pin {
-  bucket: string;
-  key: string;
-  versionId?: string;
-  /** Bare ETag; used with If-Match when there is no version id. */
-  eTag?: string;
-}
+import { isGone } from '../object/gone';
+import { pinnedParams, type Pin } from '../object/pin';
 
 export interface ResumeOptions {
   /** Consecutive attempts without progress before giving up. */
@@ -27,21 +20,7 @@ export interface ResumeOptions {
 
 /** GetObject pinned to one version: VersionId when known, otherwise If-Match on the ETag. */
 export function pinnedGet(s3: S3Client, pin: Pin, range?: string): Promise<GetObjectCommandOutput> {
-  return s3.send(
-    new GetObjectCommand({
-      Bucket: pin.bucket,
-      Key: pin.key,
-      VersionId: pin.versionId,
-      IfMatch: pin.versionId || !pin.eTag ? undefined : `"${pin.eTag}"`,
-      Range: range,
-    }),
-  );
-}
-
-/** 404 (deleted, or version gone) and 412 (replaced since the event) mean: nothing to read. */
-export function isGone(error: unknown): boolean {
-  const status = httpStatus(error);
-  return status === 404 || status === 412;
+  return s3.send(new GetObjectCommand({ ...pinnedParams(pin), Range: range }));
 }
 
 /**

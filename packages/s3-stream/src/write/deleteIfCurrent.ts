@@ -1,15 +1,12 @@
 import { DeleteObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { httpStatus, toPipelineError } from '../errors';
-import { bareETag } from '../events/parseEvent';
-import { headIfExists } from './headOutput';
+import { quotedETag } from '../object/etag';
+import { headIfExists } from '../object/head';
+import { holdsPin } from '../object/isCurrent';
+import type { Pin } from '../object/pin';
 
-/** The exact source version a delete may remove. */
-export interface DeletePin {
-  bucket: string;
-  key: string;
-  /** Present on versioned buckets. */
-  versionId?: string;
-  /** Bare ETag of that version. */
+/** The exact source version a delete may remove: its ETag is required, it is what If-Match pins. */
+export interface DeletePin extends Pin {
   eTag: string;
 }
 
@@ -36,11 +33,11 @@ export type DeleteOutcome = 'deleted' | 'superseded' | 'gone';
 export async function deleteIfCurrent(s3: S3Client, pin: DeletePin): Promise<DeleteOutcome> {
   const current = await headIfExists(s3, pin.bucket, pin.key);
   if (!current) return 'gone';
-  if (bareETag(current.ETag) !== pin.eTag) return 'superseded';
-  if (pin.versionId !== undefined && current.VersionId !== pin.versionId) return 'superseded';
+  // Without an ETag there is no If-Match to close the race: leave the key alone.
+  if (!pin.eTag || !holdsPin(current, pin)) return 'superseded';
   try {
     await s3.send(
-      new DeleteObjectCommand({ Bucket: pin.bucket, Key: pin.key, IfMatch: `"${pin.eTag}"` }),
+      new DeleteObjectCommand({ Bucket: pin.bucket, Key: pin.key, IfMatch: quotedETag(pin.eTag) }),
     );
     return 'deleted';
   } catch (error) {

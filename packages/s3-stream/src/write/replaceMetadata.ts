@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { COPY_OBJECT_LIMIT, COPY_PART_SIZE } from '../constants';
 import { toPipelineError } from '../errors';
-import { bareETag } from '../events/parseEvent';
+import { bareETag, quotedETag } from '../object/etag';
 
 export interface StoredObject {
   bucket: string;
@@ -37,7 +37,7 @@ export async function replaceMetadata(
   contentType: string,
 ): Promise<string | undefined> {
   const common = { Bucket: object.bucket, Key: object.key };
-  const ifMatch = object.eTag ? `"${object.eTag}"` : undefined;
+  const ifMatch = quotedETag(object.eTag);
   try {
     if (object.size <= COPY_OBJECT_LIMIT) {
       const copied = await s3.send(

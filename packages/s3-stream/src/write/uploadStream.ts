@@ -2,7 +2,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { Readable } from 'node:stream';
 import { DEFAULT_PART_SIZE, DEFAULT_QUEUE_SIZE } from '../constants';
-import { bareETag } from '../events/parseEvent';
+import { bareETag } from '../object/etag';
 import { toPipelineError } from '../errors';
 
 export interface WriteRequest {

@@ -1,10 +1,19 @@
 import { DeleteObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { createHash, randomBytes } from 'node:crypto';
-import { startEmulator, type Emulator } from '../../../local-stack/src/emulator';
-import { startFaultProxy } from '../../../../tests/helpers/faultProxy';
-import { createBucket, testClient, upload } from '../../../../tests/helpers/s3';
-import { digestWithTool } from '../../../../tests/helpers/tools';
-import { ObjectGoneError, openObject, uploadStream } from '../../src';
+import { startEmulator, type Emulator } from '@s3-pipelines/local-stack';
+import {
+  startFaultProxy,
+  createBucket,
+  testClient,
+  upload,
+  digestWithTool,
+} from '@s3-pipelines/testing';
+import { ObjectGoneError } from '../../src/errors';
+import { openObject } from '../../src/read/openObject';
+import { uploadStream } from '../../src/write/uploadStream';
+
+// Real bytes through the S3 emulator and a fault proxy.
+jest.setTimeout(30_000);
 
 async function md5Of(body: AsyncIterable<Buffer>): Promise<{ hex: string; bytes: number }> {
   const hash = createHash('md5');

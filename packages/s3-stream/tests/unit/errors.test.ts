@@ -9,7 +9,7 @@ import {
   UnsupportedEventError,
   toPipelineError,
 } from '../../src/errors';
-import { connectionReset, s3Error } from './helpers';
+import { connectionReset, s3Error } from '@s3-pipelines/testing';
 
 describe('toPipelineError', () => {
   it.each([

@@ -1,6 +1,6 @@
 import { PermanentError, UnsupportedEventError } from '../../../src/errors';
-import { bareETag, decodeS3Key, parseEvent } from '../../../src/events/parseEvent';
-import { fixture, fixtureText } from '../helpers';
+import { decodeS3Key, parseEvent } from '../../../src/events/parseEvent';
+import { fixture, fixtureText } from '@s3-pipelines/testing';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -498,20 +498,5 @@ describe('decodeS3Key', () => {
 
     // Assess
     expect(act).toThrow(PermanentError);
-  });
-});
-
-describe('bareETag', () => {
-  it.each([
-    ['"abc"', 'abc'],
-    ['abc', 'abc'],
-    ['"abc-3"', 'abc-3'],
-    [undefined, undefined],
-  ])('turns %j into %j', (input, expected) => {
-    // Act
-    const bare = bareETag(input);
-
-    // Assess
-    expect(bare).toBe(expected);
   });
 });

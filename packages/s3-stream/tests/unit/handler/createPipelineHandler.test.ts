@@ -1,3 +1,5 @@
+import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
 import {
   ObjectGoneError,
   PermanentError,
@@ -5,25 +7,43 @@ import {
   UnsupportedEventError,
 } from '../../../src/errors';
 import { createPipelineHandler } from '../../../src/handler/createPipelineHandler';
-import type { ProcessResult } from '../../../src/handler/createPipelineHandler';
+import type { OutputPattern } from '../../../src/handler/ownOutput';
+import type { PipelineDefinition, ProcessResult } from '../../../src/handler/types';
 import type { ObjectRef } from '../../../src/types';
-import { connectionReset, fakeLogger, fixture, s3Error } from '../helpers';
+import { connectionReset, fakeLogger, fixture, s3Error } from '@s3-pipelines/testing';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** The documented Batch response, whose field names our answers must use. */
 const documentedBatchResponse = fixture<Json>('batch-response-1.0.json');
 
+const s3Mock = mockClient(S3Client);
+/** What a HEAD of a source key answers (a Batch task without a version is pinned by one). */
+const SOURCE_HEAD = { ETag: '"0123456789abcdef0123456789abcdef"', ContentLength: 5 };
+
+/** A function that writes `<key>.out` beside each object; nothing has been written yet. */
 function setup(
   process: (ref: ObjectRef) => Promise<ProcessResult>,
-  isOwnOutput?: (ref: ObjectRef) => boolean,
+  options: { patterns?: OutputPattern[] } & Partial<PipelineDefinition> = {},
 ) {
+  s3Mock.reset();
+  s3Mock.on(HeadObjectCommand).callsFake((input: { Key: string }) => {
+    if (input.Key.endsWith('.out')) throw s3Error('NotFound', 404);
+    return SOURCE_HEAD;
+  });
   const logger = fakeLogger();
   const processFn = jest.fn(process);
   const handler = createPipelineHandler({
+    processor: 'test',
     logger: logger.asLogger,
-    process: processFn,
-    isOwnOutput,
+    trigger: { prefix: '', suffix: '' },
+    output: {
+      patterns: options.patterns ?? [],
+      locate: (ref) => ({ bucket: ref.bucket, key: `${ref.key}.out` }),
+    },
+    s3: () => new S3Client({ region: 'us-east-1' }),
+    process: (ref) => processFn(ref),
+    ...options,
   });
   return { logger, processFn, handler };
 }
@@ -233,15 +253,13 @@ describe('createPipelineHandler', () => {
 
     it('skips its own output without calling process', async () => {
       // Prepare
-      const isOwnOutput = jest.fn((ref: ObjectRef) => ref.key.endsWith('.jpg'));
-      const { handler, processFn, logger } = setup(processed, isOwnOutput);
+      const { handler, processFn, logger } = setup(processed, { patterns: [{ suffix: '.jpg' }] });
 
       // Act
       const result = await handler(fixture('s3-put.json'));
 
       // Assess
       expect(processFn).not.toHaveBeenCalled();
-      expect(isOwnOutput).toHaveBeenCalledWith(expect.objectContaining({ key: 'HappyFace.jpg' }));
       expect(result).toMatchObject({
         processed: 0,
         skipped: 1,
@@ -254,7 +272,7 @@ describe('createPipelineHandler', () => {
           key: 'HappyFace.jpg',
           outcome: 'skipped',
           reason: 'own-output',
-          durationMs: 0,
+          durationMs: expect.any(Number),
         }),
       );
     });
@@ -542,5 +560,160 @@ describe('createPipelineHandler', () => {
 
     // Assess
     expect(result.objects[0]).toMatchObject({ error: 'input is not a zip', retryable: false });
+  });
+});
+
+/** A Lambda context whose clock is ours to move. */
+function lambdaContext(remaining: () => number) {
+  return {
+    awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e812345678',
+    functionName: 'checksum',
+    functionVersion: '1',
+    invokedFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:checksum',
+    memoryLimitInMB: '128',
+    logGroupName: '/aws/lambda/checksum',
+    logStreamName: 'stream',
+    callbackWaitsForEmptyEventLoop: true,
+    getRemainingTimeInMillis: remaining,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+describe('createPipelineHandler with a Lambda context', () => {
+  it('adds the Lambda context to the logger, so every line carries the request id', async () => {
+    // Prepare
+    const { handler, logger } = setup(processed);
+    const context = lambdaContext(() => 60_000);
+
+    // Act
+    await handler(fixture('s3-put.json'), context);
+
+    // Assess
+    expect(logger.addContext).toHaveBeenCalledWith(context);
+  });
+
+  it('runs the records of one SQS batch side by side, up to RECORD_CONCURRENCY', async () => {
+    // Prepare
+    let running = 0;
+    let most = 0;
+    const { handler } = setup(
+      async (ref) => {
+        running += 1;
+        most = Math.max(most, running);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        running -= 1;
+        return byKey(ref);
+      },
+      { settings: { RECORD_CONCURRENCY: 3 } },
+    );
+    const keys = ['a', 'transient-b', 'c', 'd', 'transient-e', 'permanent-f', 'g'];
+
+    // Act
+    const result = (await handler(sqsEvent(keys))) as Json;
+
+    // Assess: three at once, never more, and the failures are exactly the transient ones.
+    expect(most).toBe(3);
+    expect(result).toEqual({
+      batchItemFailures: [{ itemIdentifier: 'message-2' }, { itemIdentifier: 'message-5' }],
+    });
+  });
+
+  it('defers the records it has no time left for, returning them to the queue unprocessed', async () => {
+    // Prepare: each record takes 1 s of the clock; 2.5 s are left when the batch starts.
+    let remaining = 2_500;
+    const { handler, processFn, logger } = setup(
+      async () => {
+        remaining -= 1_000;
+        return { outcome: 'processed' };
+      },
+      { settings: { RECORD_CONCURRENCY: 1, MIN_TIME_LEFT_MS: 1_000 } },
+    );
+
+    // Act
+    const result = (await handler(
+      sqsEvent(['a', 'b', 'c', 'd']),
+      lambdaContext(() => remaining),
+    )) as Json;
+
+    // Assess: a (2.5 s left) and b (1.5 s left) ran; c (0.5 s left) and d did not.
+    expect(processFn).toHaveBeenCalledTimes(2);
+    expect(result).toEqual({
+      batchItemFailures: [{ itemIdentifier: 'message-3' }, { itemIdentifier: 'message-4' }],
+    });
+    expect(logger.warn).toHaveBeenCalledWith(
+      'record deferred: too little time left',
+      expect.objectContaining({ item: 'message-3', reserveMs: 1_000 }),
+    );
+  });
+
+  it('keeps at least the slowest record so far in reserve, not only MIN_TIME_LEFT_MS', async () => {
+    // Prepare: the first record takes at least 50 ms; then 40 ms are left, above the 0 minimum.
+    let remaining = 1_000;
+    const { handler, processFn } = setup(
+      async () => {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        remaining = 40;
+        return { outcome: 'processed' };
+      },
+      { settings: { RECORD_CONCURRENCY: 1, MIN_TIME_LEFT_MS: 0 } },
+    );
+
+    // Act
+    const result = (await handler(
+      sqsEvent(['a', 'b']),
+      lambdaContext(() => remaining),
+    )) as Json;
+
+    // Assess: b would need as long as a took, and 40 ms is less.
+    expect(processFn).toHaveBeenCalledTimes(1);
+    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: 'message-2' }] });
+  });
+
+  it('always starts the first record, however little time is left', async () => {
+    // Prepare
+    const { handler, processFn } = setup(processed, {
+      settings: { MIN_TIME_LEFT_MS: 10_000 },
+    });
+
+    // Act
+    const result = await handler(
+      fixture('s3-put.json'),
+      lambdaContext(() => 500),
+    );
+
+    // Assess
+    expect(processFn).toHaveBeenCalledTimes(1);
+    expect(result).toMatchObject({ processed: 1 });
+  });
+
+  it('answers TemporaryFailure for a Batch task deferred for lack of time', async () => {
+    // Prepare
+    let remaining = 1_500;
+    const { handler } = setup(
+      async () => {
+        remaining -= 1_000;
+        return { outcome: 'processed' };
+      },
+      { settings: { RECORD_CONCURRENCY: 1, MIN_TIME_LEFT_MS: 1_000 } },
+    );
+    const event = batchEvent('2.0', ['a.txt', 'b.txt']);
+
+    // Act
+    const result = (await handler(
+      event,
+      lambdaContext(() => remaining),
+    )) as Json;
+
+    // Assess
+    expect(result.results).toEqual([
+      { taskId: 'task-1', resultCode: 'Succeeded', resultString: 'processed' },
+      {
+        taskId: 'task-2',
+        resultCode: 'TemporaryFailure',
+        resultString: 'deferred: too little time left',
+      },
+    ]);
   });
 });

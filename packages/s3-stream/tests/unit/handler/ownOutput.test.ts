@@ -1,4 +1,4 @@
-import { isOwnOutput, writtenBy } from '../../src/guard';
+import { isOwnOutput } from '../../../src/handler/ownOutput';
 
 describe('isOwnOutput', () => {
   it.each([
@@ -39,20 +39,5 @@ describe('isOwnOutput', () => {
 
     // Assess
     expect(results).toEqual([true, false, false]);
-  });
-});
-
-describe('writtenBy', () => {
-  it.each([
-    [{ processor: 'checksum' }, 'checksum', true],
-    [{ processor: 'metadata' }, 'checksum', false],
-    [{}, 'checksum', false],
-    [undefined, 'checksum', false],
-  ])('%j written by %s is %s', (metadata, processor, expected) => {
-    // Act
-    const result = writtenBy(metadata, processor);
-
-    // Assess
-    expect(result).toBe(expected);
   });
 });

@@ -1,9 +1,8 @@
 import { GetObjectAttributesCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { ObjectGoneError, PermanentError, TransientError } from '../../../src/errors';
-import { attributesIfAllowed, headPinned } from '../../../src/read/headPinned';
-import { headIfExists } from '../../../src/write/headOutput';
-import { s3Error } from '../helpers';
+import { attributesIfAllowed, headIfExists, headPinned } from '../../../src/object/head';
+import { s3Error } from '@s3-pipelines/testing';
 
 const s3Mock = mockClient(S3Client);
 const s3 = new S3Client({ region: 'us-east-1' });

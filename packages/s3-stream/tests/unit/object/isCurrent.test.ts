@@ -1,7 +1,6 @@
-import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { S3ServiceException } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
-import { isCurrent } from '../../../src/read/isCurrent';
+import { isCurrent } from '../../../src/object/isCurrent';
 import type { ObjectInfo } from '../../../src/types';
 
 const s3Mock = mockClient(S3Client);
@@ -32,11 +31,19 @@ describe('isCurrent', () => {
     expect(s3Mock).toHaveReceivedCommandWith(HeadObjectCommand, { Bucket: 'b', Key: 'k' });
   });
 
-  it('compares version ids when the read was pinned to one, whatever the ETag', async () => {
+  it('compares version ids when the read was pinned to one, and the ETag as well', async () => {
     s3Mock.on(HeadObjectCommand).resolves({ ETag: '"abc"', VersionId: 'v2' });
 
     await expect(isCurrent(s3, info({ versionId: 'v1' }))).resolves.toBe(false);
-    await expect(isCurrent(s3, info({ versionId: 'v2', eTag: 'x' }))).resolves.toBe(true);
+    await expect(isCurrent(s3, info({ versionId: 'v2' }))).resolves.toBe(true);
+    // The same rule deleteIfCurrent applies: a version id and an ETag must both match.
+    await expect(isCurrent(s3, info({ versionId: 'v2', eTag: 'x' }))).resolves.toBe(false);
+  });
+
+  it('never calls a pin with neither version id nor ETag current', async () => {
+    s3Mock.on(HeadObjectCommand).resolves({ ETag: '"abc"' });
+
+    await expect(isCurrent(s3, info({ eTag: '' }))).resolves.toBe(false);
   });
 
   it('is false once the key is gone', async () => {

@@ -1,4 +1,4 @@
-import { madeFrom, sourceMetadata } from '../../../src/write/sourceMetadata';
+import { madeFrom, sourceMetadata, writtenBy } from '../../../src/object/provenance';
 import type { ObjectInfo } from '../../../src/types';
 
 const info: ObjectInfo = {
@@ -103,5 +103,20 @@ describe('madeFrom', () => {
 
     // Assess
     expect([noMetadata, noIdentity, emptyMetadata]).toEqual([false, false, false]);
+  });
+});
+
+describe('writtenBy', () => {
+  it.each([
+    [{ processor: 'checksum' }, 'checksum', true],
+    [{ processor: 'metadata' }, 'checksum', false],
+    [{}, 'checksum', false],
+    [undefined, 'checksum', false],
+  ])('%j written by %s is %s', (metadata, processor, expected) => {
+    // Act
+    const result = writtenBy(metadata, processor);
+
+    // Assess
+    expect(result).toBe(expected);
   });
 });

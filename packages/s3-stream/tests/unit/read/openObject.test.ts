@@ -10,7 +10,7 @@ import {
 } from '../../../src/errors';
 import { openObject } from '../../../src/read/openObject';
 import type { ObjectRef } from '../../../src/types';
-import { bodyOf, breakingBody, readAll, s3Error, sampleBytes } from '../helpers';
+import { bodyOf, breakingBody, readAll, s3Error, sampleBytes } from '@s3-pipelines/testing';
 
 const s3Mock = mockClient(S3Client);
 const s3 = new S3Client({ region: 'us-east-1' });

@@ -9,7 +9,7 @@ import {
   UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
-import { s3Error } from '../helpers';
+import { s3Error } from '@s3-pipelines/testing';
 import { deleteIfCurrent } from '../../../src/write/deleteIfCurrent';
 import { replaceMetadata } from '../../../src/write/replaceMetadata';
 

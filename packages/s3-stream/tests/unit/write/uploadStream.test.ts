@@ -10,7 +10,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { Readable } from 'node:stream';
 import { PermanentError, PipelineError, TransientError } from '../../../src/errors';
 import { uploadStream } from '../../../src/write/uploadStream';
-import { connectionReset, s3Error, sampleBytes } from '../helpers';
+import { connectionReset, s3Error, sampleBytes } from '@s3-pipelines/testing';
 
 const s3Mock = mockClient(S3Client);
 const s3 = new S3Client({ region: 'us-east-1' });
