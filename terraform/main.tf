@@ -2,18 +2,19 @@ data "aws_caller_identity" "current" {}
 
 data "aws_partition" "current" {}
 
-# Plan-time checks that span pipelines (a validation block on var.pipelines
-# cannot use the locals derived from it). Stores nothing.
+# Plan-time checks of the buckets, pipelines and network input and of the
+# routing graph (a validation block on var.pipelines cannot use the locals
+# derived from it). Stores nothing. The sentences are the local stack's too.
 resource "terraform_data" "pipeline_rules" {
   lifecycle {
     precondition {
-      condition     = length(local.loop_messages) == 0
-      error_message = "Loop: ${join(" ", values(local.loop_messages))}"
+      condition     = local.input_ok
+      error_message = "Invalid configuration:\n  ${join("\n  ", local.input_problems)}"
     }
 
     precondition {
-      condition     = length(local.overlap_messages) == 0
-      error_message = "Overlap: ${join(" ", values(local.overlap_messages))}"
+      condition     = length(local.routing_problems) == 0
+      error_message = "Routing:\n  ${join("\n  ", local.routing_problems)}"
     }
   }
 }
@@ -22,7 +23,7 @@ resource "terraform_data" "pipeline_rules" {
 
 module "buckets" {
   source   = "./modules/bucket"
-  for_each = var.buckets
+  for_each = local.input_ok ? local.buckets : {}
 
   bucket_prefix = "${var.project}-${each.key}-"
   force_destroy = each.value.force_destroy
@@ -56,12 +57,12 @@ module "layers" {
 
 module "network" {
   source = "./modules/network"
-  count  = var.network.create ? 1 : 0
+  count  = local.input_ok && local.network.create ? 1 : 0
 
   name        = var.project
   region      = var.region
-  cidr        = var.network.cidr
-  azs         = var.network.azs
+  cidr        = local.network.cidr
+  azs         = local.network.azs
   bucket_arns = [for k, b in module.buckets : b.arn]
 }
 
@@ -69,7 +70,7 @@ module "network" {
 
 module "functions" {
   source   = "./modules/function"
-  for_each = local.pipeline_routes
+  for_each = local.routes
 
   name        = local.pipeline_names[each.key]
   context     = local.context
@@ -128,15 +129,15 @@ module "functions" {
   )
 
   kms_key_arns = compact(distinct([
-    var.buckets[each.value.source_bucket].kms_key_arn,
-    var.buckets[each.value.output_logical].kms_key_arn,
+    local.buckets[each.value.source_bucket].kms_key_arn,
+    local.buckets[each.value.output_logical].kms_key_arn,
   ]))
 
   queue = each.value.delivery == "queue" ? {
     arn = "arn:${local.context.partition}:sqs:${var.region}:${local.context.account_id}:${local.pipeline_names[each.key]}"
   } : null
 
-  vpc = var.network.create ? {
+  vpc = local.network.create ? {
     subnet_ids         = module.network[0].subnet_ids
     security_group_ids = [module.network[0].security_group_id]
   } : null
@@ -156,8 +157,8 @@ module "functions" {
 module "triggers" {
   source = "./modules/trigger"
   for_each = {
-    for b in distinct([for k, r in local.pipeline_routes : r.source_bucket]) : b => {
-      for k, r in local.pipeline_routes : k => r if r.source_bucket == b
+    for b in distinct([for k, r in local.routes : r.source_bucket]) : b => {
+      for k, r in local.routes : k => r if r.source_bucket == b
     }
   }
 

@@ -99,6 +99,7 @@ variables {
       output_prefix = "metadata/"
       delivery      = "direct"
       max_retries   = 1
+      consumes      = ["checksum"]
     }
     compress = {
       function      = "compress"

@@ -32,6 +32,42 @@ export interface Invocation {
   deadLettered?: boolean;
 }
 
+/**
+ * One line of `<data-dir>/logs/invocations.jsonl`: one per object an invocation was given (a
+ * queue batch gives one per message; each retry and redelivery is a line of its own). Every
+ * field is always present, so a tool can count and group lines without guessing; the package
+ * README documents the format.
+ */
+export interface InvocationRecord {
+  /** ISO 8601, UTC, when the invocation finished. */
+  time: string;
+  pipeline: string;
+  /** The object's key as stored (decoded). */
+  key: string;
+  /** The version the event announced; always null locally (fauxqs has no versioning). */
+  versionId: string | null;
+  outcome: Outcome;
+  /** The skip reason, or what failed (`<name>: <message>`); null when there is none. */
+  reason: string | null;
+  attempt: number;
+  durationMs: number;
+  deadLettered: boolean;
+}
+
+export function invocationRecord(invocation: Invocation): InvocationRecord {
+  return {
+    time: invocation.time.toISOString(),
+    pipeline: invocation.pipeline,
+    key: invocation.key,
+    versionId: null,
+    outcome: invocation.outcome,
+    reason: invocation.reason ?? null,
+    attempt: invocation.attempt,
+    durationMs: invocation.durationMs,
+    deadLettered: invocation.deadLettered ?? false,
+  };
+}
+
 export interface DeliveryOptions {
   route: Route;
   worker: FunctionWorker;

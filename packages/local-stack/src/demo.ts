@@ -7,6 +7,8 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { LocalStackError } from './errors';
 import { routesFor } from './routing';
 import type { LocalStack } from './stack';
@@ -47,6 +49,22 @@ const SAMPLES: Sample[] = [
   },
 ];
 
+/**
+ * What image-resize gets instead: a real JPEG (ImageMagick made it; packages/local-stack/samples),
+ * since text named .jpg would only show its error marker.
+ */
+const IMAGE_SAMPLES: Sample[] = [
+  {
+    name: 'photo.jpg',
+    body: () => readFileSync(join(__dirname, '..', 'samples', 'photo.jpg')),
+    contentType: 'image/jpeg',
+  },
+];
+
+function samplesFor(route: Pick<LocalStack['routes'][number], 'function'>): Sample[] {
+  return route.function === 'image-resize' ? IMAGE_SAMPLES : SAMPLES;
+}
+
 function client(stack: LocalStack): S3Client {
   return new S3Client({
     endpoint: stack.endpoint,
@@ -60,7 +78,7 @@ function client(stack: LocalStack): S3Client {
 export function demoUploads(stack: Pick<LocalStack, 'routes' | 'buckets'>) {
   const uploads = new Map<string, { bucket: string; key: string; sample: Sample }>();
   for (const route of stack.routes) {
-    for (const sample of SAMPLES) {
+    for (const sample of samplesFor(route)) {
       const key = `${route.prefix}demo/${sample.name}${route.suffix}`;
       const bucket = stack.buckets[route.sourceBucket]!;
       uploads.set(`${bucket}/${key}`, { bucket, key, sample });

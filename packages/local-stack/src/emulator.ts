@@ -3,6 +3,9 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
+/** How long the emulator gets to stop after SIGTERM before it is killed. */
+const STOP_GRACE_MS = 5000;
+
 export interface Emulator {
   /** http://127.0.0.1:PORT */
   endpoint: string;
@@ -44,7 +47,10 @@ export async function startEmulator(): Promise<Emulator> {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const done = once(child, 'exit');
       child.kill('SIGTERM');
+      // It keeps nothing worth waiting for (objects live in memory), so a stuck stop is killed.
+      const killer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
       await done;
+      clearTimeout(killer);
     },
   };
 }

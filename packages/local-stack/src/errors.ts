@@ -29,3 +29,11 @@ export class PortInUseError extends LocalStackError {
     this.name = 'PortInUseError';
   }
 }
+
+/** The command line is wrong (an unknown flag, a bad value): the CLI prints its usage, exit 2. */
+export class UsageError extends LocalStackError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}

@@ -3,16 +3,26 @@ import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { startEmulator, type Emulator } from './emulator';
 import { LocalStackError } from './errors';
-import { Delivery, type Invocation } from './delivery';
+import { Delivery, invocationRecord, type Invocation } from './delivery';
 import type { CreatedObject } from './events';
 import { startProxy, type Proxy } from './proxy';
 import { routesFor, validatedRoutes, type Route } from './routing';
 import { prepareRuntime } from './runtime';
-import { functionName, loadTfvars, parseTfvars, realBucketName, type Tfvars } from './tfvars';
+import { CATALOG } from './catalog';
+import {
+  functionName,
+  loadTfvars,
+  parseTfvars,
+  realBucketName,
+  terraformEnvironment,
+  type Tfvars,
+} from './tfvars';
 import { FunctionWorker } from './workers';
 
 export const DEFAULT_PORT = 4566;
 export const DEFAULT_VAR_FILE = 'terraform/envs/dev.tfvars.json';
+/** Under `<dataDir>/logs/`: one JSON line per invocation (format in the package README). */
+export const INVOCATION_LOG = 'invocations.jsonl';
 
 export interface LocalStackOptions {
   /** tfvars JSON file; ignored when `config` is given. Default terraform/envs/dev.tfvars.json. */
@@ -27,7 +37,7 @@ export interface LocalStackOptions {
   distDir?: string;
   /** POWERTOOLS_LOG_LEVEL for every function. Default INFO */
   logLevel?: string;
-  /** Called after every invocation (each retry counts). */
+  /** Called after every invocation (each retry counts); each is also a line of INVOCATION_LOG. */
   onInvocation?: (invocation: Invocation) => void;
   /** Every line a function logs (they always go to <dataDir>/logs/<pipeline>.log too). */
   onFunctionLog?: (pipeline: string, line: string) => void;
@@ -46,15 +56,17 @@ export interface LocalStack {
   /** Every invocation so far, oldest first. */
   invocations: Invocation[];
   dataDir: string;
+  /** `<dataDir>/logs/invocations.jsonl`, appended to across restarts like the function logs. */
+  invocationLog: string;
   /** Resolves once no event is in flight and every function is idle; rejects after timeoutMs. */
   waitForIdle(timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
-/** Layers a function needs, as terraform/locals.tf lists them. */
+/** Layers a function needs, from the catalog Terraform reads too. */
 function layersOf(route: Route, vars: Tfvars): string[] {
   const arch = vars.pipelines[route.pipeline]!.architecture;
-  return route.function === 'image-resize' ? ['s3-stream', `sharp-${arch}`] : ['s3-stream'];
+  return CATALOG.functions[route.function]!.layers.map((l) => l.replace('{arch}', arch));
 }
 
 /** The variables Terraform's function module sets (terraform/main.tf), plus Lambda's own. */
@@ -77,11 +89,8 @@ function functionEnv(
     AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(p.memory_mb),
     ...p.settings,
+    ...terraformEnvironment(route.pipeline, p),
     OUTPUT_BUCKET: realBucketName(vars, route.outputBucket),
-    OUTPUT_PREFIX: route.function === 'checksum' ? '' : p.output_prefix,
-    TRIGGER_PREFIX: p.prefix,
-    TRIGGER_SUFFIX: p.suffix,
-    POWERTOOLS_SERVICE_NAME: route.pipeline,
     POWERTOOLS_LOG_LEVEL: logLevel,
   };
 }
@@ -134,7 +143,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const distDir = resolve(options.distDir ?? 'dist');
   const logLevel = options.logLevel ?? 'INFO';
   const warn = options.onWarning ?? ((message: string) => console.warn(`local-stack: ${message}`));
+  // Logs are only ever appended to: what happened before a restart is what one looks for after.
   mkdirSync(join(dataDir, 'logs'), { recursive: true });
+  const invocationLog = join(dataDir, 'logs', INVOCATION_LOG);
 
   const layout = await prepareRuntime(
     distDir,
@@ -182,7 +193,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     for (const route of routes) {
       const p = vars.pipelines[route.pipeline]!;
       const logFile = join(dataDir, 'logs', `${route.pipeline}.log`);
-      writeFileSync(logFile, '');
       // The worker logs before its Delivery exists (cold start); lines go to the file regardless.
       const sink: { delivery?: Delivery } = {};
       const worker = new FunctionWorker({
@@ -207,6 +217,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         dlqDir: join(dataDir, 'dlq'),
         onInvocation: (invocation) => {
           invocations.push(invocation);
+          appendFileSync(invocationLog, `${JSON.stringify(invocationRecord(invocation))}\n`);
           options.onInvocation?.(invocation);
         },
       });
@@ -239,6 +250,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       routes,
       invocations,
       dataDir,
+      invocationLog,
       async waitForIdle(timeoutMs = 60_000) {
         const deadline = Date.now() + timeoutMs;
         let quietPolls = 0;

@@ -11,7 +11,7 @@ import type { FunctionWorker, InvokeResult } from '../../src/workers';
 jest.setTimeout(30_000);
 
 const object: CreatedObject = {
-  bucket: 'p-uploads',
+  bucket: 'px-uploads',
   key: 'a b.txt',
   size: 1,
   eTag: 'e',
@@ -24,7 +24,7 @@ const object: CreatedObject = {
 
 function routeFor(delivery: 'direct' | 'queue') {
   const vars = parseTfvars({
-    project: 'p',
+    project: 'px',
     buckets: { uploads: {}, reports: {} },
     pipelines: {
       meta: { function: 'metadata', source_bucket: 'uploads', output_bucket: 'reports', delivery },

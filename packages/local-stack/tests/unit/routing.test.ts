@@ -6,7 +6,7 @@ type PipelineInput = Record<string, unknown>;
 
 function vars(pipelines: Record<string, PipelineInput>) {
   return parseTfvars({
-    project: 'p',
+    project: 'px',
     buckets: { uploads: {}, reports: {} },
     pipelines,
   });
@@ -118,6 +118,7 @@ describe('routesFor', () => {
           source_bucket: 'uploads',
           output_bucket: 'reports',
           output_prefix: 'metadata/',
+          consumes: ['checksum'],
         },
       }),
     );
@@ -170,11 +171,26 @@ describe('validatedRoutes: overlap', () => {
       },
     };
     const otherBucket = {
-      a: { function: 'metadata', source_bucket: 'uploads', output_bucket: 'reports' },
-      b: { function: 'compress', source_bucket: 'reports', output_bucket: 'uploads' },
+      a: {
+        function: 'metadata',
+        source_bucket: 'uploads',
+        output_bucket: 'reports',
+        output_prefix: 'meta/',
+      },
+      b: {
+        function: 'compress',
+        source_bucket: 'reports',
+        prefix: 'incoming/',
+        output_prefix: 'processed/',
+      },
     };
     const queued = {
-      a: { function: 'metadata', source_bucket: 'uploads', output_bucket: 'reports' },
+      a: {
+        function: 'metadata',
+        source_bucket: 'uploads',
+        output_bucket: 'reports',
+        consumes: ['b'],
+      },
       b: { function: 'checksum', source_bucket: 'uploads', delivery: 'queue' },
     };
 
@@ -213,7 +229,9 @@ describe('validatedRoutes: loop', () => {
       meta: { function: 'metadata', source_bucket: 'uploads', prefix: 'in/', output_prefix: '' },
     });
 
-    expect(message).toContain('pipeline "meta" (metadata) writes "in/*.metadata.json..."');
+    expect(message).toContain(
+      'pipeline "meta" (metadata) writes outputs such as "in/file.metadata.json" into its own source bucket "uploads"',
+    );
   });
 
   it('accepts compress writing to another prefix of its source bucket', () => {
@@ -257,6 +275,8 @@ describe('validatedRoutes: loop', () => {
       },
     });
 
-    expect(message).toContain('pipeline "zip" (compress) writes "incoming/zipped/*.zip..."');
+    expect(message).toContain(
+      'pipeline "zip" (compress) writes outputs such as "incoming/zipped/file.zip" into its own source bucket',
+    );
   });
 });

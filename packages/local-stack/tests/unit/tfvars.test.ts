@@ -55,7 +55,7 @@ describe('parseTfvars', () => {
     });
 
     expect(message).toContain('test.tfvars.json');
-    expect(message).toContain('pipelines.resize.function');
+    expect(message).toContain('pipeline "resize": function is "thumbnail"; it must be one of');
   });
 
   it('rejects a source_bucket that is not a logical bucket key', () => {
@@ -64,8 +64,9 @@ describe('parseTfvars', () => {
       pipelines: { checksum: { function: 'checksum', source_bucket: 's3p-dev-uploads' } },
     });
 
-    expect(message).toContain('pipelines.checksum.source_bucket');
-    expect(message).toContain('"s3p-dev-uploads" is not a key of buckets');
+    expect(message).toContain(
+      'pipeline "checksum": source_bucket is "s3p-dev-uploads", which is not a key of buckets',
+    );
   });
 
   it('rejects settings that would override what Terraform sets', () => {
@@ -80,7 +81,9 @@ describe('parseTfvars', () => {
       },
     });
 
-    expect(message).toContain('pipelines.checksum.settings.OUTPUT_BUCKET');
+    expect(message).toContain(
+      'pipeline "checksum": setting "OUTPUT_BUCKET" is reserved (Terraform sets it)',
+    );
   });
 
   it('rejects an output bucket on a checksum pipeline', () => {
@@ -94,13 +97,15 @@ describe('parseTfvars', () => {
     expect(message).toContain('leave output_bucket and output_prefix unset');
   });
 
-  it('rejects out-of-range numbers with the same bounds as variables.tf', () => {
+  it('rejects out-of-range numbers with the bounds catalog.json gives Terraform too', () => {
     const message = problemOf({
       ...valid,
       pipelines: { checksum: { function: 'checksum', source_bucket: 'uploads', max_retries: 3 } },
     });
 
-    expect(message).toContain('pipelines.checksum.max_retries');
+    expect(message).toContain(
+      'pipeline "checksum": max_retries is 3; it must be a whole number from 0 to 2',
+    );
   });
 
   it('reports a file that is not JSON with its path', () => {
