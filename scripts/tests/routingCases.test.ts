@@ -1,5 +1,6 @@
 import { parseTfvars, validatedRoutes } from '@s3-pipelines/local-stack';
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { TEST_DIRECTORY, loadCases, staleFiles, tfvarsOf } from '../routing-cases';
 
@@ -27,13 +28,27 @@ function sentences(text: string): string[] {
     .sort();
 }
 
+const ROOT = join(__dirname, '..', '..');
+
+/** `terraform init` as scripts/test-terraform.sh does it: offline from the provider mirror. */
+function terraformInit(): void {
+  const mirror = process.env.TF_PLUGIN_DIR ?? '/opt/tf-plugins';
+  const args = ['-chdir=terraform', 'init', '-backend=false', '-input=false', '-no-color'];
+  if (existsSync(join(mirror, 'registry.terraform.io'))) args.push(`-plugin-dir=${mirror}`);
+  const run = spawnSync('terraform', [...args, '-lockfile=readonly'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
+  if (run.status !== 0) throw new Error(`terraform init failed: ${run.stdout}${run.stderr}`);
+}
+
 function terraformVerdicts(): Map<string, Verdict> {
   // Errors go to stderr and the run lines to stdout: one stream keeps each error under its run.
   const run = spawnSync(
     'sh',
     ['-c', `terraform -chdir=terraform test -no-color -test-directory=${TEST_DIRECTORY} 2>&1`],
     {
-      cwd: join(__dirname, '..', '..'),
+      cwd: ROOT,
       encoding: 'utf8',
       env: { ...process.env, TF_IN_AUTOMATION: '1' },
       maxBuffer: 64 * 1024 * 1024,
@@ -66,6 +81,7 @@ describe('the routing parity table', () => {
   let terraform: Map<string, Verdict>;
 
   beforeAll(() => {
+    terraformInit();
     terraform = terraformVerdicts();
   }, 600_000);
 
