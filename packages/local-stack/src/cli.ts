@@ -15,6 +15,7 @@ import { runDemo } from './demo';
 import type { Invocation } from './delivery';
 import { LocalStackError, UsageError } from './errors';
 import { DEFAULT_PORT, DEFAULT_VAR_FILE, startLocalStack, type LocalStack } from './stack';
+import { StatusBoard } from './status';
 
 const ROOT = join(__dirname, '..', '..', '..');
 /** Exit status for a command-line mistake, as getopt-style tools use. */
@@ -115,7 +116,8 @@ function banner(stack: LocalStack): string {
     `  aws --endpoint-url ${stack.endpoint} s3 ls --recursive s3://${uploads}/`,
     '',
     `Invocations are logged below and to ${stack.invocationLog} (JSON lines);`,
-    `function logs go to ${stack.dataDir}/logs/<pipeline>.log. Ctrl-C or \`kill ${process.pid}\` stops.`,
+    `function logs go to ${stack.dataDir}/logs/<pipeline>.log, their metrics (EMF) to`,
+    `${stack.dataDir}/metrics/<pipeline>.jsonl. Ctrl-C or \`kill ${process.pid}\` stops.`,
   ];
   return lines.join('\n');
 }
@@ -175,6 +177,11 @@ async function main(args: string[]): Promise<number> {
     if (status !== 0) throw new LocalStackError(`scripts/build.ts failed (exit ${status})`);
   }
 
+  // A live status per pipeline on a terminal; plain lines in a pipe or a log file.
+  const board = new StatusBoard({
+    live: Boolean(process.stdout.isTTY),
+    write: (text) => process.stdout.write(text),
+  });
   // A signal during startup waits for it to finish, then stops what it started.
   const stack = await startLocalStack({
     varFile,
@@ -182,10 +189,11 @@ async function main(args: string[]): Promise<number> {
     dataDir: options['data-dir'],
     distDir: options['dist-dir'],
     logLevel: options['log-level'],
-    onInvocation: (invocation) => console.log(formatInvocation(invocation)),
+    onInvocation: (invocation) => board.log(formatInvocation(invocation)),
     onFunctionLog: options.verbose
-      ? (pipeline, line) => console.log(`  ${pipeline} | ${line}`)
+      ? (pipeline, line) => board.log(`  ${pipeline} | ${line}`)
       : undefined,
+    onMetrics: (pipeline, doc) => board.update(pipeline, doc),
   });
   try {
     if (stopping) return 0;
@@ -199,6 +207,8 @@ async function main(args: string[]): Promise<number> {
     return 0;
   } finally {
     await stack.stop();
+    board.close();
+    console.log(`\n${board.summary()}`);
     if (stopping) console.log('stopped');
   }
 }

@@ -5,6 +5,7 @@ import { startEmulator, type Emulator } from './emulator';
 import { LocalStackError } from './errors';
 import { Delivery, invocationRecord, type Invocation } from './delivery';
 import type { CreatedObject } from './events';
+import { MetricsLog, type EmfDocument } from './metricsLog';
 import { startProxy, type Proxy } from './proxy';
 import { routesFor, validatedRoutes, type Route } from './routing';
 import { prepareRuntime } from './runtime';
@@ -41,13 +42,25 @@ export interface LocalStackOptions {
   onInvocation?: (invocation: Invocation) => void;
   /** Every line a function logs (they always go to <dataDir>/logs/<pipeline>.log too). */
   onFunctionLog?: (pipeline: string, line: string) => void;
+  /** Every EMF metrics document a function prints (also appended to <dataDir>/metrics/<pipeline>.jsonl). */
+  onMetrics?: (pipeline: string, doc: EmfDocument) => void;
   /** Problems that do not stop the stack (an event that could not be dispatched). */
   onWarning?: (message: string) => void;
+  /**
+   * The S3 endpoint a pipeline's function is given as AWS_ENDPOINT_URL_S3, from the stack's own
+   * (e.g. a fault-injecting proxy in front of it: scripts/chaos.ts). Default: the stack's own.
+   */
+  functionEndpoint?: (s3Endpoint: string, pipeline: string) => string;
 }
 
 export interface LocalStack {
   /** http://127.0.0.1:PORT, for any S3 client (path-style). */
   endpoint: string;
+  /**
+   * The emulator itself, behind the event proxy: what is written here raises no event, as if it
+   * had been uploaded before the pipeline existed (what a backfill is for).
+   */
+  emulatorEndpoint: string;
   port: number;
   region: string;
   /** Logical name -> real bucket name. */
@@ -64,13 +77,13 @@ export interface LocalStack {
 }
 
 /** Layers a function needs, from the catalog Terraform reads too. */
-function layersOf(route: Route, vars: Tfvars): string[] {
+export function layersOf(route: Route, vars: Tfvars): string[] {
   const arch = vars.pipelines[route.pipeline]!.architecture;
   return CATALOG.functions[route.function]!.layers.map((l) => l.replace('{arch}', arch));
 }
 
 /** The variables Terraform's function module sets (terraform/main.tf), plus Lambda's own. */
-function functionEnv(
+export function functionEnv(
   route: Route,
   vars: Tfvars,
   endpoint: string,
@@ -114,7 +127,12 @@ async function createBuckets(emulator: Emulator, vars: Tfvars, region: string) {
   }
 }
 
-function writeOutputs(dataDir: string, endpoint: string, buckets: Record<string, string>): void {
+function writeOutputs(
+  dataDir: string,
+  endpoint: string,
+  emulatorEndpoint: string,
+  buckets: Record<string, string>,
+): void {
   const output = (value: unknown) => ({
     sensitive: false,
     type: typeof value === 'string' ? 'string' : ['map', 'string'],
@@ -122,6 +140,8 @@ function writeOutputs(dataDir: string, endpoint: string, buckets: Record<string,
   });
   const outputs = {
     endpoint: output(endpoint),
+    // Backfill seeds objects here: writes that raise no event (packages/local-stack/README.md).
+    emulator_endpoint: output(emulatorEndpoint),
     buckets: output(buckets),
     // terraform/outputs.tf calls the same map bucket_names.
     bucket_names: output(buckets),
@@ -146,6 +166,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   // Logs are only ever appended to: what happened before a restart is what one looks for after.
   mkdirSync(join(dataDir, 'logs'), { recursive: true });
   const invocationLog = join(dataDir, 'logs', INVOCATION_LOG);
+  const metricsLog = new MetricsLog(dataDir);
 
   const layout = await prepareRuntime(
     distDir,
@@ -198,10 +219,17 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       const worker = new FunctionWorker({
         taskDir: layout.taskDirs[route.pipeline]!,
         optDir: layout.optDir,
-        env: functionEnv(route, vars, proxy.endpoint, logLevel),
+        env: functionEnv(
+          route,
+          vars,
+          options.functionEndpoint?.(proxy.endpoint, route.pipeline) ?? proxy.endpoint,
+          logLevel,
+        ),
         timeoutMs: p.timeout_s * 1000,
         onLog: (line) => {
           appendFileSync(logFile, `${line}\n`);
+          const doc = metricsLog.record(route.pipeline, line);
+          if (doc) options.onMetrics?.(route.pipeline, doc);
           sink.delivery?.recordLog(line);
           options.onFunctionLog?.(route.pipeline, line);
         },
@@ -240,10 +268,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       }
     });
 
-    writeOutputs(dataDir, proxy.endpoint, buckets);
+    writeOutputs(dataDir, proxy.endpoint, emulator.endpoint, buckets);
     const activeProxy = proxy;
     return {
       endpoint: proxy.endpoint,
+      emulatorEndpoint: emulator.endpoint,
       port: proxy.port,
       region: vars.region,
       buckets,

@@ -1,15 +1,19 @@
+import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { getS3Client } from '../client';
 import { ObjectGoneError, PipelineError, TransientError, toPipelineError } from '../errors';
 import { parseEvent, type ParsedEvent, type WorkItem } from '../events/parseEvent';
 import type { Logger } from '../logger';
+import { eventTimes } from './eventTime';
 import { mapBounded } from './mapBounded';
+import { createMetrics, InvocationMetrics } from './metrics';
 import { createProcessContext, type ProcessContext } from './processContext';
 import { handlerSettings, type HandlerSettings } from './settings';
 import { processObject } from './processObject';
 import type { SkipReason } from './skipReasons';
 import type { ObjectRef } from '../types';
 import type { HandlerSummary, ObjectReport, PipelineDefinition } from './types';
+import { writeMeter } from './writeMeter';
 
 interface ItemResult {
   item: WorkItem;
@@ -20,13 +24,23 @@ interface ItemResult {
   deferred?: boolean;
 }
 
+/** What every item of one invocation shares: its tally for the metrics, its event times. */
+interface Invocation {
+  context: ProcessContext;
+  tally: InvocationMetrics;
+  /** Item id -> when its event says the object was created (epoch ms); none for Batch. */
+  eventTimes: Map<string, number>;
+}
+
 const DEFAULT_RECORD_CONCURRENCY = 2;
 
 class Pipeline {
   private readonly settings: HandlerSettings;
   private readonly concurrency: number;
+  private readonly metrics: Metrics;
 
   constructor(private readonly definition: PipelineDefinition) {
+    this.metrics = createMetrics(definition.processor);
     this.settings = { ...handlerSettings(), ...definition.settings };
     this.concurrency =
       this.settings.RECORD_CONCURRENCY ??
@@ -70,13 +84,14 @@ class Pipeline {
     else this.logger.info(`object ${report.outcome}`, { ...report });
   }
 
-  async runItem(item: WorkItem, context: ProcessContext): Promise<ItemResult> {
+  async runItem(item: WorkItem, run: Invocation): Promise<ItemResult> {
     if (item.error) {
       this.logger.error('message rejected', {
         item: item.id,
         error: item.error.message,
         retryable: false,
       });
+      run.tally.failure(false);
       return { item, reports: [], failure: item.error };
     }
     if (item.ignored) {
@@ -85,9 +100,12 @@ class Pipeline {
     }
     const reports: ObjectReport[] = [];
     let failure: PipelineError | undefined;
+    const eventTime = run.eventTimes.get(item.id);
     for (const ref of item.refs) {
-      const { report, error } = await this.processRef(ref, context);
+      const lagMs = eventTime === undefined ? undefined : Math.max(0, Date.now() - eventTime);
+      const { report, error } = await this.processRef(ref, run.context);
       this.log(report);
+      run.tally.object(report, lagMs);
       reports.push(report);
       // A transient failure outranks a permanent one: the item is worth retrying.
       if (error && (!failure || error.retryable)) failure = error;
@@ -100,7 +118,8 @@ class Pipeline {
    * more time is left than MIN_TIME_LEFT_MS and than the slowest item so far took; the rest are
    * deferred, to come back unprocessed rather than time out the whole invocation.
    */
-  async runItems(items: WorkItem[], context: ProcessContext): Promise<ItemResult[]> {
+  async runItems(items: WorkItem[], run: Invocation): Promise<ItemResult[]> {
+    const { context } = run;
     let started = 0;
     let slowestMs = 0;
     return mapBounded(items, this.concurrency, async (item) => {
@@ -115,7 +134,7 @@ class Pipeline {
       }
       started += 1;
       const began = Date.now();
-      const result = await this.runItem(item, context);
+      const result = await this.runItem(item, run);
       slowestMs = Math.max(slowestMs, Date.now() - began);
       return result;
     });
@@ -134,14 +153,38 @@ class Pipeline {
       this.logger.info('s3:TestEvent ignored');
       return summarise([]);
     }
-    const context = createProcessContext({
-      s3: (this.definition.s3 ?? getS3Client)(),
-      logger: this.logger,
-      processor: this.definition.processor,
-      lambda,
-    });
-    const results = await this.runItems(parsed.items, context);
+    const s3 = (this.definition.s3 ?? getS3Client)();
+    const meter = writeMeter(s3);
+    const writtenBefore = meter.bytes;
+    const run: Invocation = {
+      context: createProcessContext({
+        s3,
+        logger: this.logger,
+        processor: this.definition.processor,
+        lambda,
+      }),
+      tally: new InvocationMetrics(),
+      eventTimes: eventTimes(event),
+    };
+    try {
+      return this.answer(parsed, await this.runItems(parsed.items, run));
+    } finally {
+      // Once per invocation, also when it throws for a retry: the failure is what to count.
+      this.publish(run.tally, meter.bytes - writtenBefore);
+    }
+  }
 
+  /** Metrics never fail an invocation: a line that cannot be written is a warning. */
+  private publish(tally: InvocationMetrics, bytesWritten: number): void {
+    try {
+      tally.publish(this.metrics, bytesWritten);
+    } catch (error) {
+      this.logger.warn('metrics not published', { error: (error as Error).message });
+    }
+  }
+
+  /** The answer the event's source expects (see createPipelineHandler). */
+  private answer(parsed: ParsedEvent, results: ItemResult[]): unknown {
     if (parsed.source === 'sqs') {
       return {
         batchItemFailures: results
