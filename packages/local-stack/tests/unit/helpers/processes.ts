@@ -65,7 +65,9 @@ export function start(command: string, args: string[], env: NodeJS.ProcessEnv): 
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-  const exited = once(child, 'exit').then(([code, signal]) => ({
+  // 'close', not 'exit': npm may exit (130 on a Ctrl-C) while the processes under it, which
+  // share its stdout, still write their last lines; 'close' waits until every writer is done.
+  const exited = once(child, 'close').then(([code, signal]) => ({
     code: code as number | null,
     signal: signal as NodeJS.Signals | null,
   }));
