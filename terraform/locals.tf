@@ -334,4 +334,46 @@ locals {
   }
 
   pipeline_names = { for k, _ in local.routes : k => "${var.project}-${k}" }
+
+  # The keys each pipeline writes: catalog output_key_patterns, filled in. The
+  # output grant covers these and no other key, so checksum, which writes
+  # beside the originals, can add .md5 sidecars but not overwrite an original.
+  # A function whose output_suffixes depend on settings.FORMAT (compress) and a
+  # FORMAT the catalog does not list get "*" for the suffix, not a wrong one.
+  output_keys = {
+    for k, r in local.routes : k => [
+      # "**" (an unknown suffix after an empty one) says no more than "*".
+      for pattern in r.fn.output_key_patterns : replace(replace(replace(replace(replace(pattern,
+        "{output_suffix}", (
+          length(keys(r.fn.output_suffixes)) > 1
+          ? lookup(r.fn.output_suffixes, lookup(r.settings, "FORMAT", ""), "*")
+          : lookup(r.fn.output_suffixes, "", "*")
+        )),
+        "{output_prefix}", r.output_prefix),
+        "{prefix}", r.prefix),
+        "{suffix}", r.suffix),
+        "**", "*",
+      )
+    ]
+  }
+
+  # The boundary every role gets, by name in the deploying account or by ARN.
+  permissions_boundary = var.permissions_boundary == null ? null : replace(var.permissions_boundary, "{project}", var.project)
+  permissions_boundary_arn = local.permissions_boundary == null ? null : (
+    startswith(local.permissions_boundary, "arn:") ? local.permissions_boundary :
+    "arn:${local.context.partition}:iam::${local.context.account_id}:policy/${local.permissions_boundary}"
+  )
+
+  # Where alarms go: the given topic, else the one created here, else (opted
+  # out) nowhere. Built from names so that plans show it.
+  created_alarm_topic = var.alarm_topic_arn == null && !var.alarms_without_actions
+  alarm_topic_name    = "${var.project}-alarms"
+  alarm_topic_arn = (
+    var.alarm_topic_arn != null ? var.alarm_topic_arn :
+    local.created_alarm_topic ? "arn:${local.context.partition}:sns:${var.region}:${local.context.account_id}:${local.alarm_topic_name}" :
+    null
+  )
+  # What the alarms name: the topic resource itself when created here, so that
+  # they are created after it.
+  alarm_topic = var.alarm_topic_arn != null ? var.alarm_topic_arn : one(aws_sns_topic.alarms[*].arn)
 }

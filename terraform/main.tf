@@ -2,6 +2,14 @@ data "aws_caller_identity" "current" {}
 
 data "aws_partition" "current" {}
 
+# The permissions boundary must exist before any role names it: reading it here
+# fails the plan, not the apply, when it was never created (docs/deploy.md).
+data "aws_iam_policy" "boundary" {
+  count = local.permissions_boundary_arn == null ? 0 : 1
+
+  arn = local.permissions_boundary_arn
+}
+
 # Plan-time checks of the buckets, pipelines and network input and of the
 # routing graph (a validation block on var.pipelines cannot use the locals
 # derived from it). Stores nothing. The sentences are the local stack's too.
@@ -26,14 +34,16 @@ module "buckets" {
   for_each = local.input_ok ? local.buckets : {}
 
   bucket_prefix = "${var.project}-${each.key}-"
-  force_destroy = each.value.force_destroy
+  # protect_from_destroy wins: a bucket holding data is never emptied by a destroy.
+  force_destroy = each.value.force_destroy && !var.protect_from_destroy
   kms_key_arn   = each.value.kms_key_arn
   lifecycle_days = {
     noncurrent = each.value.noncurrent_days
   }
 }
 
-# Holds the layer zips that layer versions are published from.
+# Holds the layer zips that layer versions are published from: built output,
+# never data, so a destroy may always empty it.
 module "artifacts_bucket" {
   source = "./modules/bucket"
 
@@ -66,6 +76,19 @@ module "network" {
   bucket_arns = [for k, b in module.buckets : b.arn]
 }
 
+# ------------------------------------------------------------------- alarms --
+
+# Alarms reach someone unless the environment says otherwise: with neither
+# alarm_topic_arn nor alarms_without_actions = true, every alarm notifies this
+# topic. Subscribe on-call to it (output alarm_notifications). Not encrypted:
+# CloudWatch cannot publish to a topic under the AWS-managed SNS key, and the
+# messages carry alarm names and states, no object data.
+resource "aws_sns_topic" "alarms" {
+  count = local.created_alarm_topic ? 1 : 0
+
+  name = local.alarm_topic_name
+}
+
 # ---------------------------------------------------------------- functions --
 
 module "functions" {
@@ -86,10 +109,15 @@ module "functions" {
     reserved_concurrency = each.value.reserved_concurrency
   }
 
-  async_invoke = {
+  # Queue pipelines are invoked by their event source mapping, never
+  # asynchronously: no async DLQ or retries to configure.
+  async_invoke = each.value.delivery == "direct" ? {
     max_retries     = each.value.max_retries
     max_event_age_s = each.value.max_event_age_s
-  }
+  } : null
+
+  permissions_boundary_arn = one(data.aws_iam_policy.boundary[*].arn)
+  retain_log_group         = var.protect_from_destroy
 
   environment = merge(each.value.settings, {
     OUTPUT_BUCKET           = module.buckets[each.value.output_logical].name
@@ -103,12 +131,13 @@ module "functions" {
   s3_object_access = {
     ReadSource = {
       bucket_arn = module.buckets[each.value.source_bucket].arn
-      prefix     = each.value.prefix
+      keys       = ["${each.value.prefix}*"]
       actions    = each.value.fn.source_actions
     }
+    # Exactly the keys the function writes (catalog output_key_patterns).
     WriteOutput = {
       bucket_arn = module.buckets[each.value.output_logical].arn
-      prefix     = each.value.output_key_prefix
+      keys       = local.output_keys[each.key]
       actions    = each.value.fn.output_actions
     }
   }
@@ -145,7 +174,7 @@ module "functions" {
   log_retention_days = var.log_retention_days
 
   alarms = {
-    topic_arn = var.alarm_topic_arn
+    topic_arn = local.alarm_topic
   }
 
   tags = { pipeline = each.key }
@@ -167,7 +196,7 @@ module "triggers" {
     arn  = module.buckets[each.key].arn
   }
   context         = local.context
-  alarm_topic_arn = var.alarm_topic_arn
+  alarm_topic_arn = local.alarm_topic
 
   pipelines = {
     for k, r in each.value : k => {
@@ -184,6 +213,9 @@ module "triggers" {
       batch_size            = r.batch_size
       max_batching_window_s = r.batch_size > 10 ? 1 : 0
       max_receive_count     = 5
+      # Never more than reserved concurrency: a mapping above it is throttled,
+      # and throttled messages count towards max_receive_count (then the DLQ).
+      max_concurrency = r.reserved_concurrency == null ? r.max_concurrency : max(2, min(r.max_concurrency, r.reserved_concurrency))
     }
   }
 }

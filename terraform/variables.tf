@@ -42,7 +42,7 @@ variable "log_retention_days" {
 }
 
 variable "alarm_topic_arn" {
-  description = "SNS topic ARN notified by the Errors, Throttles and DLQ-depth alarms; null creates the alarms without actions."
+  description = "SNS topic ARN notified by every alarm (Errors, Throttles, DLQ depth, permanent failures, undelivered events). null: Terraform creates \"<project>-alarms\" and the alarms notify it, unless alarms_without_actions = true."
   type        = string
   default     = null
 
@@ -50,6 +50,36 @@ variable "alarm_topic_arn" {
     condition     = var.alarm_topic_arn == null || can(regex("^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]+$", var.alarm_topic_arn))
     error_message = "alarm_topic_arn must be null or an SNS topic ARN."
   }
+}
+
+variable "alarms_without_actions" {
+  description = "Explicit opt-out: create the alarms with no actions (no topic, nobody is notified). For environments nobody watches, such as dev; the alarm_notifications output says so in every plan."
+  type        = bool
+  default     = false
+  nullable    = false
+
+  validation {
+    condition     = !(var.alarms_without_actions && var.alarm_topic_arn != null)
+    error_message = "alarms_without_actions = true and an alarm_topic_arn contradict each other; keep one."
+  }
+}
+
+variable "permissions_boundary" {
+  description = "Permissions boundary of every IAM role this configuration creates: a managed policy name in the deploying account (\"{project}\" is replaced by project) or a full policy ARN. The documented deploy role may only create roles with this boundary. null = no boundary (explicit opt-out, for deploy roles without that condition)."
+  type        = string
+  default     = "{project}-boundary"
+
+  validation {
+    condition     = var.permissions_boundary == null || can(regex("^(arn:aws[a-z-]*:iam::[0-9]{12}:policy/[A-Za-z0-9+=,.@_/{}-]+|[A-Za-z0-9+=,.@_{}-]{1,128})$", var.permissions_boundary))
+    error_message = "permissions_boundary must be null, an IAM policy name (letters, digits, +=,.@_- and {project}) or a policy ARN (arn:aws:iam::ACCOUNT:policy/NAME)."
+  }
+}
+
+variable "protect_from_destroy" {
+  description = "Keep data when the environment is destroyed: log groups are retained (skip_destroy) and no data bucket is force-destroyed, whatever its force_destroy says. false = destroy deletes log groups, and buckets with force_destroy = true are emptied."
+  type        = bool
+  default     = true
+  nullable    = false
 }
 
 variable "network" {
@@ -62,7 +92,7 @@ variable "network" {
 }
 
 variable "buckets" {
-  description = "Buckets by logical name. The real name is \"<project>-<logical>-\" plus a unique suffix. Fields: force_destroy (false), kms_key_arn (null), noncurrent_days (30). Checked field by field in locals.tf against catalog.json."
+  description = "Buckets by logical name. The real name is \"<project>-<logical>-\" plus a unique suffix. Fields: force_destroy (false; takes effect only with protect_from_destroy = false), kms_key_arn (null), noncurrent_days (30). Checked field by field in locals.tf against catalog.json."
   # `any`, not map(object): see var.network.
   type     = any
   nullable = false

@@ -52,15 +52,33 @@ run "tls_only_private_versioned" {
   }
 
   assert {
-    condition = jsonencode(jsondecode(output.policy_json).Statement) == jsonencode([{
-      Sid       = "DenyInsecureTransport"
-      Effect    = "Deny"
-      Action    = "s3:*"
-      Resource  = ["arn:aws:s3:::tp-uploads-x/*", "arn:aws:s3:::tp-uploads-x"]
-      Principal = { AWS = "*" }
-      Condition = { Bool = { "aws:SecureTransport" = "false" } }
-    }])
-    error_message = "The bucket policy must deny every non-TLS request to the bucket and its objects, and nothing else. Got: ${output.policy_json}"
+    condition = jsonencode(jsondecode(output.policy_json).Statement) == jsonencode([
+      {
+        Sid       = "DenyInsecureTransport"
+        Effect    = "Deny"
+        Action    = "s3:*"
+        Resource  = ["arn:aws:s3:::tp-uploads-x/*", "arn:aws:s3:::tp-uploads-x"]
+        Principal = { AWS = "*" }
+        Condition = { Bool = { "aws:SecureTransport" = "false" } }
+      },
+      {
+        Sid       = "DenyTlsOlderThan12"
+        Effect    = "Deny"
+        Action    = "s3:*"
+        Resource  = ["arn:aws:s3:::tp-uploads-x/*", "arn:aws:s3:::tp-uploads-x"]
+        Principal = { AWS = "*" }
+        Condition = { NumericLessThan = { "s3:TlsVersion" = "1.2" } }
+      },
+      {
+        Sid       = "DenySseC"
+        Effect    = "Deny"
+        Action    = "s3:PutObject"
+        Resource  = "arn:aws:s3:::tp-uploads-x/*"
+        Principal = { AWS = "*" }
+        Condition = { Null = { "s3:x-amz-server-side-encryption-customer-algorithm" = "false" } }
+      },
+    ])
+    error_message = "The bucket policy must deny requests without TLS 1.2 or later and uploads with a customer-provided key (SSE-C), and nothing else. Got: ${output.policy_json}"
   }
 
   assert {
@@ -100,9 +118,10 @@ run "tls_only_private_versioned" {
     condition = (
       aws_s3_bucket_lifecycle_configuration.this.rule[0].status == "Enabled" &&
       aws_s3_bucket_lifecycle_configuration.this.rule[0].noncurrent_version_expiration[0].noncurrent_days == 30 &&
-      aws_s3_bucket_lifecycle_configuration.this.rule[0].abort_incomplete_multipart_upload[0].days_after_initiation == 7
+      aws_s3_bucket_lifecycle_configuration.this.rule[0].abort_incomplete_multipart_upload[0].days_after_initiation == 7 &&
+      aws_s3_bucket_lifecycle_configuration.this.rule[0].expiration[0].expired_object_delete_marker == true
     )
-    error_message = "Noncurrent versions must expire after 30 days and incomplete multipart uploads abort after 7 by default."
+    error_message = "Noncurrent versions must expire after 30 days, incomplete multipart uploads abort after 7 by default, and expired delete markers go."
   }
 
   assert {
@@ -141,6 +160,19 @@ run "kms_and_lifecycle" {
   assert {
     condition     = aws_s3_bucket_lifecycle_configuration.this.rule[0].noncurrent_version_expiration[0].noncurrent_days == 90 && aws_s3_bucket.this.force_destroy
     error_message = "noncurrent days and force_destroy must follow the inputs."
+  }
+
+  assert {
+    condition = jsonencode([for s in jsondecode(output.policy_json).Statement : { sid = s.Sid, action = s.Action, condition = s.Condition } if startswith(s.Sid, "DenyOther")]) == jsonencode([
+      { sid = "DenyOtherEncryption", action = "s3:PutObject", condition = { StringNotEqualsIfExists = { "s3:x-amz-server-side-encryption" = "aws:kms" } } },
+      { sid = "DenyOtherKmsKey", action = "s3:PutObject", condition = { StringNotEqualsIfExists = { "s3:x-amz-server-side-encryption-aws-kms-key-id" = "arn:aws:kms:eu-west-1:123456789012:key/1111-2222" } } },
+    ])
+    error_message = "With a KMS key, uploads that ask for other encryption or another key are denied (uploads that ask for nothing get the default). Got: ${output.policy_json}"
+  }
+
+  assert {
+    condition     = contains([for s in jsondecode(output.policy_json).Statement : s.Sid], "DenySseC") && contains([for s in jsondecode(output.policy_json).Statement : s.Sid], "DenyTlsOlderThan12")
+    error_message = "The SSE-C and TLS 1.2 denies apply with a KMS key too."
   }
 }
 

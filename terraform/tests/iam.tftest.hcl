@@ -18,40 +18,41 @@ override_data {
   values          = { account_id = "123456789012", arn = "arn:aws:iam::123456789012:user/test", id = "123456789012", user_id = "TEST" }
 }
 
+# The permissions boundary is read at plan time; here it is the sample policy.
+override_data {
+  target          = data.aws_iam_policy.boundary
+  override_during = plan
+  values          = { arn = "arn:aws:iam::123456789012:policy/tp-boundary" }
+}
+
 override_resource {
   target          = module.buckets["uploads"].aws_s3_bucket.this
   override_during = plan
-  values          = { id = "t-uploads-x", bucket = "t-uploads-x", arn = "arn:aws:s3:::t-uploads-x" }
+  values          = { id = "tp-uploads-x", bucket = "tp-uploads-x", arn = "arn:aws:s3:::tp-uploads-x" }
 }
 
 override_resource {
   target          = module.buckets["reports"].aws_s3_bucket.this
   override_during = plan
-  values          = { id = "t-reports-x", bucket = "t-reports-x", arn = "arn:aws:s3:::t-reports-x" }
+  values          = { id = "tp-reports-x", bucket = "tp-reports-x", arn = "arn:aws:s3:::tp-reports-x" }
 }
 
 override_resource {
   target          = module.buckets["inbox"].aws_s3_bucket.this
   override_during = plan
-  values          = { id = "t-inbox-x", bucket = "t-inbox-x", arn = "arn:aws:s3:::t-inbox-x" }
+  values          = { id = "tp-inbox-x", bucket = "tp-inbox-x", arn = "arn:aws:s3:::tp-inbox-x" }
 }
 
 override_resource {
   target          = module.buckets["images"].aws_s3_bucket.this
   override_during = plan
-  values          = { id = "t-images-x", bucket = "t-images-x", arn = "arn:aws:s3:::t-images-x" }
+  values          = { id = "tp-images-x", bucket = "tp-images-x", arn = "arn:aws:s3:::tp-images-x" }
 }
 
 override_resource {
   target          = module.functions["checksum"].aws_cloudwatch_log_group.this
   override_during = plan
   values          = { arn = "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/tp-checksum" }
-}
-
-override_resource {
-  target          = module.functions["checksum"].aws_sqs_queue.dlq
-  override_during = plan
-  values          = { arn = "arn:aws:sqs:eu-west-1:123456789012:tp-checksum-async-dlq" }
 }
 
 override_resource {
@@ -82,12 +83,6 @@ override_resource {
   target          = module.functions["image-resize"].aws_cloudwatch_log_group.this
   override_during = plan
   values          = { arn = "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/tp-image-resize" }
-}
-
-override_resource {
-  target          = module.functions["image-resize"].aws_sqs_queue.dlq
-  override_during = plan
-  values          = { arn = "arn:aws:sqs:eu-west-1:123456789012:tp-image-resize-async-dlq" }
 }
 
 override_resource {
@@ -170,13 +165,12 @@ run "checksum_policy" {
       effect = s.Effect, actions = sort(flatten([s.Action])), resources = sort(flatten([s.Resource])), condition = try(s.Condition, null)
       } }) == jsonencode({
       WriteOwnLogs    = { effect = "Allow", actions = ["logs:CreateLogStream", "logs:PutLogEvents"], resources = ["arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/tp-checksum:*"], condition = null }
-      SendToOwnDlq    = { effect = "Allow", actions = ["sqs:SendMessage"], resources = ["arn:aws:sqs:eu-west-1:123456789012:tp-checksum-async-dlq"], condition = null }
-      ReadSource      = { effect = "Allow", actions = ["s3:GetObject", "s3:GetObjectVersion"], resources = ["arn:aws:s3:::t-uploads-x/*"], condition = null }
-      WriteOutput     = { effect = "Allow", actions = ["s3:PutObject"], resources = ["arn:aws:s3:::t-uploads-x/*"], condition = null }
-      ListSource      = { effect = "Allow", actions = ["s3:ListBucket"], resources = ["arn:aws:s3:::t-uploads-x"], condition = { StringLikeIfExists = { "s3:prefix" = "*" } } }
+      ReadSource      = { effect = "Allow", actions = ["s3:GetObject", "s3:GetObjectVersion"], resources = ["arn:aws:s3:::tp-uploads-x/*"], condition = null }
+      WriteOutput     = { effect = "Allow", actions = ["s3:PutObject"], resources = ["arn:aws:s3:::tp-uploads-x/*.md5"], condition = null }
+      ListSource      = { effect = "Allow", actions = ["s3:ListBucket"], resources = ["arn:aws:s3:::tp-uploads-x"], condition = { StringLikeIfExists = { "s3:prefix" = "*" } } }
       ConsumeOwnQueue = { effect = "Allow", actions = ["sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"], resources = ["arn:aws:sqs:eu-west-1:123456789012:tp-checksum"], condition = null }
     })
-    error_message = "checksum may read its source prefix, write .md5 sidecars there, list it (prefix-conditioned), log to its own group, use its own DLQ and queue - nothing else. Got: ${module.functions["checksum"].policy_json}"
+    error_message = "checksum (queue) may read its source prefix, write only .md5 sidecars there, list it (prefix-conditioned), log to its own group and consume its own queue - nothing else (no async DLQ). Got: ${module.functions["checksum"].policy_json}"
   }
 }
 
@@ -189,12 +183,12 @@ run "metadata_policy" {
       } }) == jsonencode({
       WriteOwnLogs = { effect = "Allow", actions = ["logs:CreateLogStream", "logs:PutLogEvents"], resources = ["arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/tp-metadata:*"], condition = null }
       SendToOwnDlq = { effect = "Allow", actions = ["sqs:SendMessage"], resources = ["arn:aws:sqs:eu-west-1:123456789012:tp-metadata-async-dlq"], condition = null }
-      ReadSource   = { effect = "Allow", actions = ["s3:GetObject", "s3:GetObjectAttributes", "s3:GetObjectVersion", "s3:GetObjectVersionAttributes"], resources = ["arn:aws:s3:::t-uploads-x/*"], condition = null }
-      WriteOutput  = { effect = "Allow", actions = ["s3:AbortMultipartUpload", "s3:GetObject", "s3:PutObject"], resources = ["arn:aws:s3:::t-reports-x/metadata/*"], condition = null }
-      ListSource   = { effect = "Allow", actions = ["s3:ListBucket"], resources = ["arn:aws:s3:::t-uploads-x"], condition = { StringLikeIfExists = { "s3:prefix" = "*" } } }
-      ListOutput   = { effect = "Allow", actions = ["s3:ListBucket"], resources = ["arn:aws:s3:::t-reports-x"], condition = { StringLikeIfExists = { "s3:prefix" = "metadata/*" } } }
+      ReadSource   = { effect = "Allow", actions = ["s3:GetObject", "s3:GetObjectAttributes", "s3:GetObjectVersion", "s3:GetObjectVersionAttributes"], resources = ["arn:aws:s3:::tp-uploads-x/*"], condition = null }
+      WriteOutput  = { effect = "Allow", actions = ["s3:AbortMultipartUpload", "s3:GetObject", "s3:PutObject"], resources = ["arn:aws:s3:::tp-reports-x/metadata/*.metadata.json"], condition = null }
+      ListSource   = { effect = "Allow", actions = ["s3:ListBucket"], resources = ["arn:aws:s3:::tp-uploads-x"], condition = { StringLikeIfExists = { "s3:prefix" = "*" } } }
+      ListOutput   = { effect = "Allow", actions = ["s3:ListBucket"], resources = ["arn:aws:s3:::tp-reports-x"], condition = { StringLikeIfExists = { "s3:prefix" = "metadata/*" } } }
     })
-    error_message = "metadata may read (incl. attributes) and list its source, write/head/list only reports/metadata/, log to its own group and use its own DLQ - nothing else. Got: ${module.functions["metadata"].policy_json}"
+    error_message = "metadata may read (incl. attributes) and list its source, write/head only reports/metadata/*.metadata.json, list reports/metadata/, log to its own group and use its own DLQ - nothing else. Got: ${module.functions["metadata"].policy_json}"
   }
 }
 
@@ -207,12 +201,12 @@ run "compress_policy" {
       } }) == jsonencode({
       WriteOwnLogs = { effect = "Allow", actions = ["logs:CreateLogStream", "logs:PutLogEvents"], resources = ["arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/tp-compress:*"], condition = null }
       SendToOwnDlq = { effect = "Allow", actions = ["sqs:SendMessage"], resources = ["arn:aws:sqs:eu-west-1:123456789012:tp-compress-async-dlq"], condition = null }
-      ReadSource   = { effect = "Allow", actions = ["s3:DeleteObject", "s3:GetObject", "s3:GetObjectVersion"], resources = ["arn:aws:s3:::t-inbox-x/incoming/*"], condition = null }
-      WriteOutput  = { effect = "Allow", actions = ["s3:AbortMultipartUpload", "s3:GetObject", "s3:PutObject"], resources = ["arn:aws:s3:::t-inbox-x/processed/*"], condition = null }
-      ListSource   = { effect = "Allow", actions = ["s3:ListBucket"], resources = ["arn:aws:s3:::t-inbox-x"], condition = { StringLikeIfExists = { "s3:prefix" = "incoming/*" } } }
-      ListOutput   = { effect = "Allow", actions = ["s3:ListBucket"], resources = ["arn:aws:s3:::t-inbox-x"], condition = { StringLikeIfExists = { "s3:prefix" = "processed/*" } } }
+      ReadSource   = { effect = "Allow", actions = ["s3:DeleteObject", "s3:GetObject", "s3:GetObjectVersion"], resources = ["arn:aws:s3:::tp-inbox-x/incoming/*"], condition = null }
+      WriteOutput  = { effect = "Allow", actions = ["s3:AbortMultipartUpload", "s3:GetObject", "s3:PutObject"], resources = ["arn:aws:s3:::tp-inbox-x/processed/*.gz"], condition = null }
+      ListSource   = { effect = "Allow", actions = ["s3:ListBucket"], resources = ["arn:aws:s3:::tp-inbox-x"], condition = { StringLikeIfExists = { "s3:prefix" = "incoming/*" } } }
+      ListOutput   = { effect = "Allow", actions = ["s3:ListBucket"], resources = ["arn:aws:s3:::tp-inbox-x"], condition = { StringLikeIfExists = { "s3:prefix" = "processed/*" } } }
     })
-    error_message = "compress may read, delete and list under incoming/, write/abort/head/list under processed/, log and use its own DLQ - nothing else. Got: ${module.functions["compress"].policy_json}"
+    error_message = "compress (FORMAT=gzip) may read, delete and list under incoming/, write/abort/head only processed/*.gz, list processed/, log and use its own DLQ - nothing else. Got: ${module.functions["compress"].policy_json}"
   }
 }
 
@@ -224,15 +218,14 @@ run "image_resize_policy" {
       effect = s.Effect, actions = sort(flatten([s.Action])), resources = sort(flatten([s.Resource])), condition = try(s.Condition, null)
       } }) == jsonencode({
       WriteOwnLogs    = { effect = "Allow", actions = ["logs:CreateLogStream", "logs:PutLogEvents"], resources = ["arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/tp-image-resize:*"], condition = null }
-      SendToOwnDlq    = { effect = "Allow", actions = ["sqs:SendMessage"], resources = ["arn:aws:sqs:eu-west-1:123456789012:tp-image-resize-async-dlq"], condition = null }
-      ReadSource      = { effect = "Allow", actions = ["s3:GetObject", "s3:GetObjectVersion"], resources = ["arn:aws:s3:::t-uploads-x/photos/*"], condition = null }
-      WriteOutput     = { effect = "Allow", actions = ["s3:AbortMultipartUpload", "s3:GetObject", "s3:PutObject"], resources = ["arn:aws:s3:::t-images-x/resized/*"], condition = null }
-      ListSource      = { effect = "Allow", actions = ["s3:ListBucket"], resources = ["arn:aws:s3:::t-uploads-x"], condition = { StringLikeIfExists = { "s3:prefix" = "photos/*" } } }
-      ListOutput      = { effect = "Allow", actions = ["s3:ListBucket"], resources = ["arn:aws:s3:::t-images-x"], condition = { StringLikeIfExists = { "s3:prefix" = "resized/*" } } }
-      UseBucketKeys   = { effect = "Allow", actions = ["kms:Decrypt", "kms:GenerateDataKey"], resources = ["arn:aws:kms:eu-west-1:123456789012:key/1111-2222"], condition = null }
+      ReadSource      = { effect = "Allow", actions = ["s3:GetObject", "s3:GetObjectVersion"], resources = ["arn:aws:s3:::tp-uploads-x/photos/*"], condition = null }
+      WriteOutput     = { effect = "Allow", actions = ["s3:AbortMultipartUpload", "s3:GetObject", "s3:PutObject"], resources = ["arn:aws:s3:::tp-images-x/resized/*/*", "arn:aws:s3:::tp-images-x/resized/photos/*.jpg.error.json"], condition = null }
+      ListSource      = { effect = "Allow", actions = ["s3:ListBucket"], resources = ["arn:aws:s3:::tp-uploads-x"], condition = { StringLikeIfExists = { "s3:prefix" = "photos/*" } } }
+      ListOutput      = { effect = "Allow", actions = ["s3:ListBucket"], resources = ["arn:aws:s3:::tp-images-x"], condition = { StringLikeIfExists = { "s3:prefix" = "resized/*" } } }
+      UseBucketKeys   = { effect = "Allow", actions = ["kms:Decrypt", "kms:GenerateDataKey"], resources = ["arn:aws:kms:eu-west-1:123456789012:key/1111-2222"], condition = { StringEquals = { "kms:ViaService" = "s3.eu-west-1.amazonaws.com" } } }
       ConsumeOwnQueue = { effect = "Allow", actions = ["sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"], resources = ["arn:aws:sqs:eu-west-1:123456789012:tp-image-resize"], condition = null }
     })
-    error_message = "image-resize may read and list photos/ in uploads, write/head/list under resized/ in images, use the images KMS key, its own log group, DLQ and queue - nothing else. Got: ${module.functions["image-resize"].policy_json}"
+    error_message = "image-resize (queue) may read and list photos/ in uploads, write/head only its renditions, manifests and error markers under resized/ in images, use the images KMS key through S3 only, its own log group and queue - nothing else. Got: ${module.functions["image-resize"].policy_json}"
   }
 }
 
@@ -283,10 +276,22 @@ run "s3_endpoint_only_project_buckets" {
     network = { create = true }
   }
 
+  override_resource {
+    target          = module.network[0].aws_subnet.private
+    override_during = plan
+    values          = { id = "subnet-0private" }
+  }
+
+  override_resource {
+    target          = module.network[0].aws_security_group.this
+    override_during = plan
+    values          = { id = "sg-0functions" }
+  }
+
   assert {
     condition = jsonencode([for s in jsondecode(module.network[0].s3_endpoint_policy_json).Statement : sort(flatten([s.Resource]))]) == jsonencode([sort([
-      "arn:aws:s3:::t-images-x", "arn:aws:s3:::t-images-x/*", "arn:aws:s3:::t-inbox-x", "arn:aws:s3:::t-inbox-x/*",
-      "arn:aws:s3:::t-reports-x", "arn:aws:s3:::t-reports-x/*", "arn:aws:s3:::t-uploads-x", "arn:aws:s3:::t-uploads-x/*",
+      "arn:aws:s3:::tp-images-x", "arn:aws:s3:::tp-images-x/*", "arn:aws:s3:::tp-inbox-x", "arn:aws:s3:::tp-inbox-x/*",
+      "arn:aws:s3:::tp-reports-x", "arn:aws:s3:::tp-reports-x/*", "arn:aws:s3:::tp-uploads-x", "arn:aws:s3:::tp-uploads-x/*",
     ])])
     error_message = "The S3 gateway endpoint policy must allow only the project's buckets. Got: ${module.network[0].s3_endpoint_policy_json}"
   }
@@ -297,8 +302,25 @@ run "s3_endpoint_only_project_buckets" {
   }
 
   assert {
-    condition     = alltrue([for k, f in module.functions : jsondecode(f.vpc_policy_json).Statement[0].Sid == "ManageVpcNetworkInterfaces" && length(jsondecode(f.vpc_policy_json).Statement) == 1])
-    error_message = "With a VPC each function gets the one ENI statement, in its own policy."
+    condition     = alltrue([for a in flatten([jsondecode(module.network[0].s3_endpoint_policy_json).Statement[0].Action]) : a != "s3:DeleteObjectVersion"])
+    error_message = "No function deletes object versions, so the endpoint does not allow it."
+  }
+
+  assert {
+    condition = alltrue([for k, f in module.functions : jsonencode({ for s in jsondecode(f.vpc_policy_json).Statement : s.Sid => {
+      actions = sort(flatten([s.Action])), resources = sort(flatten([s.Resource]))
+      } }) == jsonencode({
+      CreateEnisInProjectSubnets = {
+        actions = ["ec2:CreateNetworkInterface"]
+        resources = sort([
+          "arn:aws:ec2:eu-west-1:123456789012:network-interface/*", "arn:aws:ec2:eu-west-1:123456789012:security-group/sg-0functions",
+          "arn:aws:ec2:eu-west-1:123456789012:subnet/subnet-0private",
+        ])
+      }
+      DescribeEnis = { actions = ["ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets"], resources = ["*"] }
+      ManageEnis   = { actions = ["ec2:AssignPrivateIpAddresses", "ec2:DeleteNetworkInterface", "ec2:UnassignPrivateIpAddresses"], resources = ["arn:aws:ec2:eu-west-1:123456789012:network-interface/*"] }
+    })])
+    error_message = "With a VPC, creating ENIs is scoped to the project's subnets and security group, managing them to this account's ENIs; only the two Describe calls (no resource-level permission) are on *. Got: ${module.functions["metadata"].vpc_policy_json}"
   }
 }
 
@@ -316,10 +338,10 @@ run "dev_env_policies" {
     condition = jsonencode({ for s in jsondecode(module.functions["metadata"].policy_json).Statement : s.Sid => sort(flatten([s.Resource])) }) == jsonencode({
       WriteOwnLogs = ["arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/tp-metadata:*"]
       SendToOwnDlq = ["arn:aws:sqs:eu-west-1:123456789012:tp-metadata-async-dlq"]
-      ReadSource   = ["arn:aws:s3:::t-uploads-x/*"]
-      WriteOutput  = ["arn:aws:s3:::t-reports-x/metadata/*"]
-      ListSource   = ["arn:aws:s3:::t-uploads-x"]
-      ListOutput   = ["arn:aws:s3:::t-reports-x"]
+      ReadSource   = ["arn:aws:s3:::tp-uploads-x/*"]
+      WriteOutput  = ["arn:aws:s3:::tp-reports-x/metadata/*.metadata.json"]
+      ListSource   = ["arn:aws:s3:::tp-uploads-x"]
+      ListOutput   = ["arn:aws:s3:::tp-reports-x"]
     })
     error_message = "dev metadata reads uploads and writes only reports/metadata/. Got: ${module.functions["metadata"].policy_json}"
   }
@@ -332,5 +354,102 @@ run "dev_env_policies" {
   assert {
     condition     = jsondecode(module.triggers["uploads"].queue_policy_json["checksum"]).Statement[0].Condition.ArnEquals["aws:SourceArn"] == "arn:aws:events:eu-west-1:123456789012:rule/tp-checksum"
     error_message = "dev checksum's queue accepts only its own rule."
+  }
+}
+
+# Every function policy, the VPC one included, fits inside the sample
+# permissions boundary (policies/permissions-boundary.json, which docs/deploy.md
+# shows): a boundary that missed an action would break the function at run time.
+run "function_policies_fit_the_boundary" {
+  command = plan
+
+  variables {
+    network = { create = true }
+  }
+
+  override_resource {
+    target          = module.network[0].aws_subnet.private
+    override_during = plan
+    values          = { id = "subnet-0private" }
+  }
+
+  override_resource {
+    target          = module.network[0].aws_security_group.this
+    override_during = plan
+    values          = { id = "sg-0functions" }
+  }
+
+  assert {
+    condition = length([
+      for need in flatten([for k, f in module.functions : [for doc in [f.policy_json, f.vpc_policy_json] : [for s in jsondecode(doc).Statement : [
+        for a in flatten([s.Action]) : [for r in flatten([s.Resource]) : { who = k, action = a, resource = r }]
+      ]]]]) : "${need.who}: ${need.action} on ${need.resource}"
+      if !anytrue([
+        for b in jsondecode(replace(replace(replace(file("policies/permissions-boundary.json"), "PROJECT", "tp"), "ACCOUNT", "123456789012"), "REGION", "eu-west-1")).Statement :
+        b.Effect == "Allow" &&
+        anytrue([for ba in flatten([b.Action]) : can(regex("^(?i)${replace(replace(ba, ".", "\\."), "*", ".*")}$", need.action))]) &&
+        anytrue([for br in flatten([b.Resource]) : can(regex("^${replace(replace(br, ".", "\\."), "*", ".*")}$", need.resource))])
+      ])
+    ]) == 0
+    error_message = "policies/permissions-boundary.json must allow everything the function policies grant: ${jsonencode([for k, f in module.functions : f.policy_json])}"
+  }
+
+  assert {
+    condition     = alltrue([for k, f in module.functions : f.role.permissions_boundary == "arn:aws:iam::123456789012:policy/tp-boundary"])
+    error_message = "Every execution role carries the boundary."
+  }
+}
+
+# The originals beside checksum's sidecars are out of its reach: no statement
+# lets it put an object that is not a .md5 sidecar.
+run "checksum_cannot_overwrite_originals" {
+  command = plan
+
+  assert {
+    condition = !anytrue([
+      for s in jsondecode(module.functions["checksum"].policy_json).Statement :
+      contains(flatten([s.Action]), "s3:PutObject") && anytrue([for r in flatten([s.Resource]) : can(regex("^${replace(replace(r, ".", "\\."), "*", ".*")}$", "arn:aws:s3:::tp-uploads-x/photo.jpg"))])
+    ])
+    error_message = "checksum may put only <key>.md5, never an original such as photo.jpg. Got: ${module.functions["checksum"].policy_json}"
+  }
+
+  assert {
+    condition = !anytrue([
+      for s in jsondecode(module.functions["compress"].policy_json).Statement :
+      contains(flatten([s.Action]), "s3:PutObject") && anytrue([for r in flatten([s.Resource]) : can(regex("^${replace(replace(r, ".", "\\."), "*", ".*")}$", "arn:aws:s3:::tp-inbox-x/processed/report.csv"))])
+    ])
+    error_message = "compress may put only its archives (processed/*.gz), not any key under processed/."
+  }
+}
+
+run "compress_with_a_format_the_catalog_does_not_list" {
+  command = plan
+
+  variables {
+    pipelines = {
+      compress = { function = "compress", source_bucket = "inbox", prefix = "incoming/", output_prefix = "processed/", suffix = ".csv", settings = { FORMAT = "zstd" } }
+    }
+  }
+
+  assert {
+    condition     = [for s in jsondecode(module.functions["compress"].policy_json).Statement : s.Resource if s.Sid == "WriteOutput"] == ["arn:aws:s3:::tp-inbox-x/processed/*.csv*"]
+    error_message = "An unlisted FORMAT gets any extension after the trigger suffix, not the default .zip (which would refuse every write). Got: ${module.functions["compress"].policy_json}"
+  }
+}
+
+run "rule_dead_letter_queue_accepts_only_its_rule" {
+  command = plan
+
+  assert {
+    condition = jsonencode([for s in jsondecode(module.triggers["uploads"].rule_dlq_policy_json["checksum"]).Statement : {
+      effect = s.Effect, action = s.Action, resource = s.Resource, principal = s.Principal, condition = s.Condition
+      }]) == jsonencode([{
+      effect    = "Allow"
+      action    = "sqs:SendMessage"
+      resource  = "arn:aws:sqs:eu-west-1:123456789012:tp-checksum-rule-dlq"
+      principal = { Service = "events.amazonaws.com" }
+      condition = { ArnEquals = { "aws:SourceArn" = "arn:aws:events:eu-west-1:123456789012:rule/tp-checksum" } }
+    }])
+    error_message = "Only the pipeline's own rule may dead-letter into its rule DLQ. Got: ${module.triggers["uploads"].rule_dlq_policy_json["checksum"]}"
   }
 }

@@ -32,11 +32,13 @@ run "dev_env_plans" {
   command = plan
 
   variables {
-    project   = jsondecode(file("envs/dev.tfvars.json")).project
-    region    = jsondecode(file("envs/dev.tfvars.json")).region
-    tags      = jsondecode(file("envs/dev.tfvars.json")).tags
-    buckets   = jsondecode(file("envs/dev.tfvars.json")).buckets
-    pipelines = jsondecode(file("envs/dev.tfvars.json")).pipelines
+    project                = jsondecode(file("envs/dev.tfvars.json")).project
+    region                 = jsondecode(file("envs/dev.tfvars.json")).region
+    tags                   = jsondecode(file("envs/dev.tfvars.json")).tags
+    alarms_without_actions = jsondecode(file("envs/dev.tfvars.json")).alarms_without_actions
+    protect_from_destroy   = jsondecode(file("envs/dev.tfvars.json")).protect_from_destroy
+    buckets                = jsondecode(file("envs/dev.tfvars.json")).buckets
+    pipelines              = jsondecode(file("envs/dev.tfvars.json")).pipelines
   }
 
   assert {
@@ -48,23 +50,59 @@ run "dev_env_plans" {
     condition     = keys(module.layers) == ["s3-stream", "sharp-arm64"] && keys(module.triggers) == ["inbox", "photos", "uploads"]
     error_message = "dev publishes the s3-stream and arm64 sharp layers and triggers on uploads, inbox and photos."
   }
+
+  # dev opts out of alarm actions explicitly, and its plan says so.
+  assert {
+    condition     = var.alarms_without_actions && length(aws_sns_topic.alarms) == 0 && startswith(output.alarm_notifications, "Alarms notify NO ONE")
+    error_message = "dev.tfvars.json opts out of alarm actions with alarms_without_actions = true, and the alarm_notifications output says so."
+  }
+
+  assert {
+    condition     = !var.protect_from_destroy && module.buckets["reports"].bucket.force_destroy && !module.functions["metadata"].log_group.skip_destroy
+    error_message = "dev.tfvars.json sets protect_from_destroy = false, so its force_destroy buckets and log groups can go."
+  }
 }
 
 run "prod_env_plans" {
   command = plan
 
   variables {
-    project            = jsondecode(file("envs/prod.tfvars.json")).project
-    region             = jsondecode(file("envs/prod.tfvars.json")).region
-    tags               = jsondecode(file("envs/prod.tfvars.json")).tags
-    log_retention_days = jsondecode(file("envs/prod.tfvars.json")).log_retention_days
-    buckets            = jsondecode(file("envs/prod.tfvars.json")).buckets
-    pipelines          = jsondecode(file("envs/prod.tfvars.json")).pipelines
+    project              = jsondecode(file("envs/prod.tfvars.json")).project
+    region               = jsondecode(file("envs/prod.tfvars.json")).region
+    tags                 = jsondecode(file("envs/prod.tfvars.json")).tags
+    log_retention_days   = jsondecode(file("envs/prod.tfvars.json")).log_retention_days
+    protect_from_destroy = jsondecode(file("envs/prod.tfvars.json")).protect_from_destroy
+    buckets              = jsondecode(file("envs/prod.tfvars.json")).buckets
+    pipelines            = jsondecode(file("envs/prod.tfvars.json")).pipelines
   }
 
   assert {
     condition     = keys(module.functions) == ["checksum", "metadata"] && module.functions["metadata"].function.reserved_concurrent_executions == 50
     error_message = "prod wires checksum and metadata, with metadata's reserved concurrency."
+  }
+
+  # Every prod alarm reaches a topic: prod.tfvars.json neither opts out nor
+  # names a topic, so it gets s3p-prod-alarms.
+  assert {
+    condition = length(aws_sns_topic.alarms) == 1 && aws_sns_topic.alarms[0].name == "s3p-prod-alarms" && alltrue(concat(
+      [for k, f in module.functions : alltrue([for a in values(f.alarms) : length(a.alarm_actions) == 1])],
+      [for b, t in module.triggers : alltrue([for a in values(t.alarms) : length(a.alarm_actions) == 1])],
+    ))
+    error_message = "In prod every alarm must have an action (its alarm topic)."
+  }
+
+  assert {
+    condition = (
+      var.protect_from_destroy &&
+      alltrue([for k, f in module.functions : f.log_group.skip_destroy]) &&
+      alltrue([for k, b in module.buckets : !b.bucket.force_destroy])
+    )
+    error_message = "prod keeps its log groups and never empties a data bucket on destroy."
+  }
+
+  assert {
+    condition     = alltrue([for k, f in module.functions : f.role.permissions_boundary == "arn:aws:iam::123456789012:policy/s3p-prod-boundary"])
+    error_message = "prod's roles carry the s3p-prod-boundary permissions boundary."
   }
 }
 

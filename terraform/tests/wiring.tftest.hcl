@@ -26,11 +26,6 @@ override_resource {
 }
 
 override_resource {
-  target = module.functions["checksum"].aws_sqs_queue.dlq
-  values = { arn = "arn:aws:sqs:eu-west-1:123456789012:tp-checksum-async-dlq" }
-}
-
-override_resource {
   target = module.functions["metadata"].aws_sqs_queue.dlq
   values = { arn = "arn:aws:sqs:eu-west-1:123456789012:tp-metadata-async-dlq" }
 }
@@ -41,11 +36,6 @@ override_resource {
 }
 
 override_resource {
-  target = module.functions["image-resize"].aws_sqs_queue.dlq
-  values = { arn = "arn:aws:sqs:eu-west-1:123456789012:tp-image-resize-async-dlq" }
-}
-
-override_resource {
   target = module.triggers["uploads"].aws_sqs_queue.this["checksum"]
   values = { arn = "arn:aws:sqs:eu-west-1:123456789012:tp-checksum", url = "https://sqs.eu-west-1.amazonaws.com/123456789012/tp-checksum" }
 }
@@ -53,6 +43,11 @@ override_resource {
 override_resource {
   target = module.triggers["uploads"].aws_sqs_queue.dlq["checksum"]
   values = { arn = "arn:aws:sqs:eu-west-1:123456789012:tp-checksum-dlq" }
+}
+
+override_resource {
+  target = module.triggers["uploads"].aws_sqs_queue.rule_dlq["checksum"]
+  values = { arn = "arn:aws:sqs:eu-west-1:123456789012:tp-checksum-rule-dlq", url = "https://sqs.eu-west-1.amazonaws.com/123456789012/tp-checksum-rule-dlq" }
 }
 
 override_resource {
@@ -110,15 +105,16 @@ variables {
       timeout_s     = 600
     }
     image-resize = {
-      function      = "image-resize"
-      source_bucket = "uploads"
-      prefix        = "photos/"
-      suffix        = ".jpg"
-      output_bucket = "images"
-      output_prefix = "resized/"
-      delivery      = "queue"
-      architecture  = "x86_64"
-      batch_size    = 50
+      function        = "image-resize"
+      source_bucket   = "uploads"
+      prefix          = "photos/"
+      suffix          = ".jpg"
+      output_bucket   = "images"
+      output_prefix   = "resized/"
+      delivery        = "queue"
+      architecture    = "x86_64"
+      batch_size      = 50
+      max_concurrency = 25
     }
   }
 }
@@ -188,25 +184,198 @@ run "async_retries_and_dlq" {
   }
 
   assert {
-    condition     = alltrue([for k, f in module.functions : f.event_invoke_config.maximum_event_age_in_seconds == 3600 && f.event_invoke_config.qualifier == "live"])
-    error_message = "Every function's async config must keep events at most 3600 s and apply to the live alias."
+    condition     = alltrue([for k in ["metadata", "compress"] : module.functions[k].event_invoke_config.maximum_event_age_in_seconds == 3600 && module.functions[k].event_invoke_config.qualifier == "live"])
+    error_message = "Every direct function's async config must keep events at most 3600 s and apply to the live alias."
   }
 
   assert {
-    condition = alltrue([for k, f in module.functions :
-      f.event_invoke_config.destination_config[0].on_failure[0].destination == f.dlq.arn
+    condition = alltrue([for k in ["metadata", "compress"] :
+      module.functions[k].event_invoke_config.destination_config[0].on_failure[0].destination == module.functions[k].dlq.arn
     ])
-    error_message = "Every function's on-failure destination must be its own DLQ."
+    error_message = "Every direct function's on-failure destination must be its own DLQ."
   }
 
   assert {
-    condition     = alltrue([for k, f in module.functions : f.dlq.sqs_managed_sse_enabled && f.dlq.name == "tp-${k}-async-dlq"])
-    error_message = "Every function has its own encrypted async DLQ."
+    condition     = alltrue([for k in ["metadata", "compress"] : module.functions[k].dlq.sqs_managed_sse_enabled && module.functions[k].dlq.name == "tp-${k}-async-dlq"])
+    error_message = "Every direct function has its own encrypted async DLQ."
   }
 
   assert {
-    condition     = alltrue([for k, f in module.functions : length(f.alarms) == 4 && f.alarms["dlq_depth"].dimensions.QueueName == f.dlq.name && f.alarms["permanent_failures"].namespace == "s3-pipelines/tp-${k}" && f.permanent_failure_filter.pattern == "{ ($.level = \"ERROR\") && ($.retryable IS FALSE) }"])
-    error_message = "Every function needs Errors, Throttles, DLQ-depth and permanent-failure alarms, the last fed by its own log lines."
+    condition     = alltrue([for k in ["metadata", "compress"] : length(module.functions[k].alarms) == 4 && module.functions[k].alarms["dlq_depth"].dimensions.QueueName == module.functions[k].dlq.name])
+    error_message = "Every direct function needs Errors, Throttles, DLQ-depth and permanent-failure alarms."
+  }
+
+  # Queue functions are invoked by their event source mapping, never
+  # asynchronously: an async DLQ there would never receive anything.
+  assert {
+    condition = alltrue([for k in ["checksum", "image-resize"] :
+      module.functions[k].event_invoke_config == null && module.functions[k].dlq == null && module.functions[k].dlq_url == null &&
+      output.functions[k].dlq_url == null && jsonencode(sort(keys(module.functions[k].alarms))) == jsonencode(["errors", "permanent_failures", "throttles"])
+    ])
+    error_message = "Queue functions have no async DLQ, no event invoke config and no DLQ-depth alarm of their own (their queue's DLQ has the alarm)."
+  }
+
+  assert {
+    condition     = alltrue([for k, f in module.functions : f.alarms["permanent_failures"].namespace == "s3-pipelines/tp-${k}" && f.permanent_failure_filter.pattern == "{ ($.level = \"ERROR\") && ($.retryable IS FALSE) }"])
+    error_message = "Every function needs a permanent-failure alarm fed by its own log lines."
+  }
+}
+
+run "undelivered_events_are_dead_lettered" {
+  command = apply
+
+  assert {
+    condition = (
+      module.triggers["uploads"].targets["checksum"].dead_letter_config[0].arn == module.triggers["uploads"].rule_dlqs["checksum"].arn &&
+      module.triggers["uploads"].targets["checksum"].retry_policy[0].maximum_event_age_in_seconds == 86400 &&
+      module.triggers["uploads"].targets["checksum"].retry_policy[0].maximum_retry_attempts == 185
+    )
+    error_message = "A queue rule's target retries for up to 24 h / 185 attempts, then sends the event to the rule's own dead-letter queue."
+  }
+
+  assert {
+    condition     = alltrue([for k in ["checksum", "image-resize"] : module.triggers["uploads"].rule_dlqs[k].name == "tp-${k}-rule-dlq" && module.triggers["uploads"].rule_dlqs[k].sqs_managed_sse_enabled && module.triggers["uploads"].targets[k].dead_letter_config[0].arn == module.triggers["uploads"].rule_dlqs[k].arn])
+    error_message = "Every queue pipeline has its own encrypted rule dead-letter queue."
+  }
+
+  assert {
+    condition = (
+      module.triggers["uploads"].alarms["checksum/rule_dlq"].dimensions.QueueName == "tp-checksum-rule-dlq" &&
+      module.triggers["uploads"].alarms["checksum/failed_invocations"].namespace == "AWS/Events" &&
+      module.triggers["uploads"].alarms["checksum/failed_invocations"].metric_name == "FailedInvocations" &&
+      module.triggers["uploads"].alarms["checksum/failed_invocations"].dimensions.RuleName == "tp-checksum" &&
+      module.triggers["uploads"].alarms["checksum/dlq"].dimensions.QueueName == "tp-checksum-dlq" &&
+      length(module.triggers["uploads"].alarms) == 6 && length(module.triggers["inbox"].alarms) == 0
+    )
+    error_message = "Every queue pipeline alarms on its DLQ, its rule's dead-letter queue and the rule's failed invocations."
+  }
+
+  assert {
+    condition     = output.queues["checksum"].rule_dlq_url == module.triggers["uploads"].rule_dlqs["checksum"].url
+    error_message = "The queues output names each rule's dead-letter queue, for redriving."
+  }
+}
+
+run "runaway_protection" {
+  command = apply
+
+  assert {
+    condition     = alltrue([for k, f in module.functions : f.recursion_config.recursive_loop == "Terminate" && f.recursion_config.function_name == f.name])
+    error_message = "Every function stops a recursive loop Lambda detects (recursive_loop = Terminate)."
+  }
+
+  assert {
+    condition = (
+      module.triggers["uploads"].event_source_mappings["checksum"].scaling_config[0].maximum_concurrency == 10 &&
+      module.triggers["uploads"].event_source_mappings["image-resize"].scaling_config[0].maximum_concurrency == 25
+    )
+    error_message = "Queue mappings are capped at max_concurrency (default 10)."
+  }
+}
+
+run "queue_concurrency_never_above_reserved" {
+  command = apply
+
+  variables {
+    pipelines = {
+      checksum = { function = "checksum", source_bucket = "uploads", delivery = "queue", reserved_concurrency = 4 }
+      big      = { function = "checksum", source_bucket = "inbox", delivery = "queue", reserved_concurrency = 500, max_concurrency = 200 }
+    }
+  }
+
+  assert {
+    condition = (
+      module.triggers["uploads"].event_source_mappings["checksum"].scaling_config[0].maximum_concurrency == 4 &&
+      module.triggers["inbox"].event_source_mappings["big"].scaling_config[0].maximum_concurrency == 200
+    )
+    error_message = "A mapping's maximum concurrency is min(max_concurrency, reserved_concurrency): above reserved, messages are throttled towards the DLQ."
+  }
+}
+
+run "roles_get_the_permissions_boundary" {
+  command = apply
+
+  assert {
+    condition     = alltrue([for k, f in module.functions : f.role.permissions_boundary == "arn:aws:iam::123456789012:policy/tp-boundary"])
+    error_message = "Every role gets the boundary named <project>-boundary in the deploying account by default."
+  }
+
+  assert {
+    condition     = output.permissions_boundary == "arn:aws:iam::123456789012:policy/tp-boundary"
+    error_message = "The permissions_boundary output names the boundary."
+  }
+}
+
+run "permissions_boundary_by_arn" {
+  command = apply
+
+  variables {
+    permissions_boundary = "arn:aws:iam::123456789012:policy/teams/{project}-cap"
+  }
+
+  assert {
+    condition     = alltrue([for k, f in module.functions : f.role.permissions_boundary == "arn:aws:iam::123456789012:policy/teams/tp-cap"])
+    error_message = "A boundary given as an ARN is used as it is, {project} replaced."
+  }
+}
+
+run "permissions_boundary_opt_out" {
+  command = apply
+
+  variables {
+    permissions_boundary = null
+  }
+
+  assert {
+    condition     = alltrue([for k, f in module.functions : f.role.permissions_boundary == null]) && startswith(output.permissions_boundary, "none: ")
+    error_message = "permissions_boundary = null creates roles without a boundary, and the output says so."
+  }
+}
+
+run "permissions_boundary_must_be_a_policy" {
+  command = plan
+
+  variables {
+    permissions_boundary = "arn:aws:iam::123456789012:role/not-a-policy"
+  }
+
+  expect_failures = [var.permissions_boundary]
+}
+
+run "protected_from_destroy_by_default" {
+  command = apply
+
+  assert {
+    condition     = alltrue([for k, f in module.functions : f.log_group.skip_destroy])
+    error_message = "By default (protect_from_destroy = true) destroy keeps every log group."
+  }
+
+  assert {
+    condition     = alltrue([for k, b in module.buckets : b.bucket.force_destroy == false]) && module.artifacts_bucket.bucket.force_destroy
+    error_message = "By default no data bucket is force-destroyed, not even one with force_destroy = true (reports); the artifacts bucket holds only build output."
+  }
+
+  assert {
+    condition     = startswith(output.destroy_protection, "protect_from_destroy = true")
+    error_message = "The destroy_protection output says what a destroy keeps."
+  }
+}
+
+run "destroy_unprotected" {
+  command = apply
+
+  variables {
+    protect_from_destroy = false
+  }
+
+  assert {
+    condition     = alltrue([for k, f in module.functions : f.log_group.skip_destroy == false])
+    error_message = "protect_from_destroy = false lets destroy delete the log groups."
+  }
+
+  assert {
+    condition     = module.buckets["reports"].bucket.force_destroy && !module.buckets["uploads"].bucket.force_destroy
+    error_message = "protect_from_destroy = false gives force_destroy to exactly the buckets that ask for it."
   }
 }
 
@@ -405,6 +574,69 @@ run "network" {
     condition     = module.network[0].egress_rule.from_port == 443 && module.network[0].egress_rule.prefix_list_id == module.network[0].s3_endpoint.prefix_list_id
     error_message = "Functions may only send HTTPS to the S3 prefix list."
   }
+
+  assert {
+    condition = (
+      module.network[0].default_security_group.vpc_id == output.network.vpc_id &&
+      length(module.network[0].default_security_group.ingress) == 0 &&
+      length(module.network[0].default_security_group.egress) == 0
+    )
+    error_message = "The VPC's default security group is closed: no ingress, no egress."
+  }
+}
+
+run "alarms_notify_created_topic_by_default" {
+  command = apply
+
+  assert {
+    condition     = length(aws_sns_topic.alarms) == 1 && aws_sns_topic.alarms[0].name == "tp-alarms"
+    error_message = "Without alarm_topic_arn and without the opt-out, the configuration creates <project>-alarms."
+  }
+
+  assert {
+    condition = alltrue(concat(
+      [for k, f in module.functions : alltrue([for a in values(f.alarms) : a.alarm_actions == toset([aws_sns_topic.alarms[0].arn])])],
+      [for b, t in module.triggers : alltrue([for a in values(t.alarms) : a.alarm_actions == toset([aws_sns_topic.alarms[0].arn])])],
+    ))
+    error_message = "Every alarm (functions and queues) must notify the created topic."
+  }
+
+  assert {
+    condition     = startswith(output.alarm_notifications, "Alarms notify arn:aws:sns:eu-west-1:123456789012:tp-alarms, created by this configuration")
+    error_message = "The alarm_notifications output says where alarms go. Got: ${output.alarm_notifications}"
+  }
+}
+
+run "alarms_without_actions_is_an_explicit_opt_out" {
+  command = apply
+
+  variables {
+    alarms_without_actions = true
+  }
+
+  assert {
+    condition = length(aws_sns_topic.alarms) == 0 && alltrue(concat(
+      [for k, f in module.functions : alltrue([for a in values(f.alarms) : length(a.alarm_actions) == 0])],
+      [for b, t in module.triggers : alltrue([for a in values(t.alarms) : length(a.alarm_actions) == 0])],
+    ))
+    error_message = "alarms_without_actions = true: no topic, alarms without actions."
+  }
+
+  assert {
+    condition     = startswith(output.alarm_notifications, "Alarms notify NO ONE")
+    error_message = "The plan output must say that alarms reach no one. Got: ${output.alarm_notifications}"
+  }
+}
+
+run "alarm_topic_and_opt_out_contradict" {
+  command = plan
+
+  variables {
+    alarms_without_actions = true
+    alarm_topic_arn        = "arn:aws:sns:eu-west-1:123456789012:ops"
+  }
+
+  expect_failures = [var.alarms_without_actions]
 }
 
 run "alarms_notify_topic" {
@@ -419,6 +651,11 @@ run "alarms_notify_topic" {
       a.alarm_actions == toset(["arn:aws:sns:eu-west-1:123456789012:ops"]) && a.threshold == 0 && a.comparison_operator == "GreaterThanThreshold"
     ])])
     error_message = "Every function alarm must notify the alarm topic when any error, throttle or DLQ message appears."
+  }
+
+  assert {
+    condition     = length(aws_sns_topic.alarms) == 0 && alltrue([for b, t in module.triggers : alltrue([for a in values(t.alarms) : a.alarm_actions == toset(["arn:aws:sns:eu-west-1:123456789012:ops"])])])
+    error_message = "With alarm_topic_arn no topic is created and the queue alarms notify the given one."
   }
 
   assert {

@@ -50,6 +50,12 @@ resource "aws_s3_bucket_lifecycle_configuration" "this" {
 
     filter {}
 
+    # A delete leaves a marker; once its noncurrent versions have expired the
+    # marker hides nothing and would otherwise stay (and be listed) forever.
+    expiration {
+      expired_object_delete_marker = true
+    }
+
     noncurrent_version_expiration {
       noncurrent_days = var.lifecycle_days.noncurrent
     }
@@ -62,8 +68,11 @@ resource "aws_s3_bucket_lifecycle_configuration" "this" {
   depends_on = [aws_s3_bucket_versioning.this]
 }
 
-# Deny every request that does not use TLS. A Deny is the one place where a
-# broad action list is the safe direction: narrowing it would weaken it.
+# Deny every request that does not use TLS 1.2 or later, every upload with a
+# customer-provided key (SSE-C: objects only the uploader's key could read), and
+# with a KMS key set, every upload that asks for other encryption or another
+# key. A Deny is the one place where a broad action list is the safe
+# direction: narrowing it would weaken it.
 data "aws_iam_policy_document" "this" {
   statement {
     sid     = "DenyInsecureTransport"
@@ -83,6 +92,72 @@ data "aws_iam_policy_document" "this" {
       test     = "Bool"
       variable = "aws:SecureTransport"
       values   = ["false"]
+    }
+  }
+
+  statement {
+    sid     = "DenyTlsOlderThan12"
+    effect  = "Deny"
+    actions = ["s3:*"]
+    resources = [
+      aws_s3_bucket.this.arn,
+      "${aws_s3_bucket.this.arn}/*",
+    ]
+
+    principals {
+      type        = "AWS"
+      identifiers = ["*"]
+    }
+
+    condition {
+      test     = "NumericLessThan"
+      variable = "s3:TlsVersion"
+      values   = ["1.2"]
+    }
+  }
+
+  statement {
+    sid       = "DenySseC"
+    effect    = "Deny"
+    actions   = ["s3:PutObject"]
+    resources = ["${aws_s3_bucket.this.arn}/*"]
+
+    principals {
+      type        = "AWS"
+      identifiers = ["*"]
+    }
+
+    condition {
+      test     = "Null"
+      variable = "s3:x-amz-server-side-encryption-customer-algorithm"
+      values   = ["false"]
+    }
+  }
+
+  # Uploads that name no encryption get the default (this key); uploads that
+  # name another algorithm or key are refused. A key must be named by its ARN.
+  dynamic "statement" {
+    for_each = var.kms_key_arn == null ? {} : {
+      DenyOtherEncryption = { variable = "s3:x-amz-server-side-encryption", value = "aws:kms" }
+      DenyOtherKmsKey     = { variable = "s3:x-amz-server-side-encryption-aws-kms-key-id", value = var.kms_key_arn }
+    }
+
+    content {
+      sid       = statement.key
+      effect    = "Deny"
+      actions   = ["s3:PutObject"]
+      resources = ["${aws_s3_bucket.this.arn}/*"]
+
+      principals {
+        type        = "AWS"
+        identifiers = ["*"]
+      }
+
+      condition {
+        test     = "StringNotEqualsIfExists"
+        variable = statement.value.variable
+        values   = [statement.value.value]
+      }
     }
   }
 }

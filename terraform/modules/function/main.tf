@@ -6,8 +6,14 @@ locals {
   log_group_arn = "${local.arn_prefix}:logs:${var.context.region}:${var.context.account_id}:log-group:/aws/lambda/${var.name}"
   dlq_name      = "${var.name}-async-dlq"
   dlq_arn       = "${local.arn_prefix}:sqs:${var.context.region}:${var.context.account_id}:${local.dlq_name}"
+  ec2_arn       = "${local.arn_prefix}:ec2:${var.context.region}:${var.context.account_id}"
 
-  alarms = var.create_alarms ? {
+  # Only a function invoked asynchronously (S3 direct delivery) has retries, an
+  # on-failure DLQ and its depth alarm; a queue function's failures stay in its
+  # queue and go to that queue's DLQ (modules/trigger).
+  async = var.async_invoke != null
+
+  alarms = var.create_alarms ? merge({
     errors = {
       description = "${var.name}: the function reported errors."
       namespace   = "AWS/Lambda"
@@ -22,13 +28,6 @@ locals {
       statistic   = "Sum"
       dimensions  = { FunctionName = var.name }
     }
-    dlq_depth = {
-      description = "${var.name}: failed asynchronous events are waiting in the DLQ."
-      namespace   = "AWS/SQS"
-      metric_name = "ApproximateNumberOfMessagesVisible"
-      statistic   = "Maximum"
-      dimensions  = { QueueName = aws_sqs_queue.dlq.name }
-    }
     # Permanent failures (bad input) are logged and not retried, so they never reach Errors or
     # a DLQ; this metric, from the function's own log lines, is how someone hears about them.
     permanent_failures = {
@@ -38,22 +37,47 @@ locals {
       statistic   = "Sum"
       dimensions  = {}
     }
-  } : {}
+    }, local.async ? {
+    dlq_depth = {
+      description = "${var.name}: failed asynchronous events are waiting in the DLQ."
+      namespace   = "AWS/SQS"
+      metric_name = "ApproximateNumberOfMessagesVisible"
+      statistic   = "Maximum"
+      dimensions  = { QueueName = local.dlq_name }
+    }
+  } : {}) : {}
   metric_namespace = "s3-pipelines/${var.name}"
 }
 
 resource "aws_cloudwatch_log_group" "this" {
   name              = "/aws/lambda/${var.name}"
   retention_in_days = var.log_retention_days
-  tags              = var.tags
+  # true: `destroy` forgets the group instead of deleting it, so the logs of a
+  # destroyed environment stay readable (a later apply must import it again).
+  skip_destroy = var.retain_log_group
+  tags         = var.tags
 }
 
 # Failed asynchronous invocations (after retries or when too old) land here.
 resource "aws_sqs_queue" "dlq" {
+  count = local.async ? 1 : 0
+
   name                      = local.dlq_name
   sqs_managed_sse_enabled   = true
   message_retention_seconds = 1209600
   tags                      = var.tags
+}
+
+# The DLQ and the event invoke config became optional (count): a direct
+# pipeline keeps the ones it has, with their messages, instead of new ones.
+moved {
+  from = aws_sqs_queue.dlq
+  to   = aws_sqs_queue.dlq[0]
+}
+
+moved {
+  from = aws_lambda_function_event_invoke_config.this
+  to   = aws_lambda_function_event_invoke_config.this[0]
 }
 
 data "aws_iam_policy_document" "assume" {
@@ -71,7 +95,10 @@ data "aws_iam_policy_document" "assume" {
 resource "aws_iam_role" "this" {
   name               = var.name
   assume_role_policy = data.aws_iam_policy_document.assume.json
-  tags               = var.tags
+  # Caps whatever policy this role is given, including by whoever holds the
+  # deploy role (which may create roles only with this boundary).
+  permissions_boundary = var.permissions_boundary_arn
+  tags                 = var.tags
 }
 
 data "aws_iam_policy_document" "this" {
@@ -81,10 +108,14 @@ data "aws_iam_policy_document" "this" {
     resources = ["${local.log_group_arn}:*"]
   }
 
-  statement {
-    sid       = "SendToOwnDlq"
-    actions   = ["sqs:SendMessage"]
-    resources = [local.dlq_arn]
+  dynamic "statement" {
+    for_each = local.async ? { SendToOwnDlq = local.dlq_arn } : {}
+
+    content {
+      sid       = statement.key
+      actions   = ["sqs:SendMessage"]
+      resources = [statement.value]
+    }
   }
 
   dynamic "statement" {
@@ -93,7 +124,7 @@ data "aws_iam_policy_document" "this" {
     content {
       sid       = statement.key
       actions   = statement.value.actions
-      resources = ["${statement.value.bucket_arn}/${statement.value.prefix}*"]
+      resources = [for key in statement.value.keys : "${statement.value.bucket_arn}/${key}"]
     }
   }
 
@@ -123,6 +154,14 @@ data "aws_iam_policy_document" "this" {
       sid       = statement.key
       actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
       resources = statement.value
+
+      # Only through S3: the key decrypts this function's objects, not
+      # whatever else someone encrypted with it.
+      condition {
+        test     = "StringEquals"
+        variable = "kms:ViaService"
+        values   = ["s3.${var.context.region}.amazonaws.com"]
+      }
     }
   }
 
@@ -143,25 +182,35 @@ resource "aws_iam_role_policy" "this" {
   policy = data.aws_iam_policy_document.this.json
 }
 
-# The one documented exception to "no * resource": Lambda manages the
-# function's network interfaces with the execution role, and these EC2 actions
-# do not support resource-level permissions. Only created when a VPC is used,
-# and kept out of the main policy so that policy stays wildcard-free. (The
-# managed AWSLambdaVPCAccessExecutionRole would also grant logs on every log
-# group, which this module avoids.)
+# Lambda manages the function's network interfaces with the execution role.
+# Creating one is scoped to the project's subnets and security groups, and
+# deleting or re-addressing one to network interfaces of this account and
+# region; the two Describe calls support no resource-level permission, the one
+# documented exception to "no * resource". Kept out of the main policy so that
+# policy stays wildcard-free. (The managed AWSLambdaVPCAccessExecutionRole would
+# grant all of it on * and logs on every log group.)
 data "aws_iam_policy_document" "vpc" {
   count = var.vpc == null ? 0 : 1
 
   statement {
-    sid = "ManageVpcNetworkInterfaces"
-    actions = [
-      "ec2:CreateNetworkInterface",
-      "ec2:DescribeNetworkInterfaces",
-      "ec2:DescribeSubnets",
-      "ec2:DeleteNetworkInterface",
-      "ec2:AssignPrivateIpAddresses",
-      "ec2:UnassignPrivateIpAddresses",
-    ]
+    sid     = "CreateEnisInProjectSubnets"
+    actions = ["ec2:CreateNetworkInterface"]
+    resources = concat(
+      ["${local.ec2_arn}:network-interface/*"],
+      [for id in var.vpc.subnet_ids : "${local.ec2_arn}:subnet/${id}"],
+      [for id in var.vpc.security_group_ids : "${local.ec2_arn}:security-group/${id}"],
+    )
+  }
+
+  statement {
+    sid       = "ManageEnis"
+    actions   = ["ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"]
+    resources = ["${local.ec2_arn}:network-interface/*"]
+  }
+
+  statement {
+    sid       = "DescribeEnis"
+    actions   = ["ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets"]
     resources = ["*"]
   }
 }
@@ -228,6 +277,8 @@ resource "aws_lambda_alias" "this" {
 }
 
 resource "aws_lambda_function_event_invoke_config" "this" {
+  count = local.async ? 1 : 0
+
   function_name                = aws_lambda_function.this.function_name
   qualifier                    = var.publish ? aws_lambda_alias.this[0].name : null
   maximum_retry_attempts       = var.async_invoke.max_retries
@@ -235,9 +286,17 @@ resource "aws_lambda_function_event_invoke_config" "this" {
 
   destination_config {
     on_failure {
-      destination = aws_sqs_queue.dlq.arn
+      destination = aws_sqs_queue.dlq[0].arn
     }
   }
+}
+
+# Lambda stops a chain it sees going round (function -> S3 or SQS -> the same
+# function) after about 16 invocations. Terminate is the default today; set
+# here so that a console change cannot quietly allow loops.
+resource "aws_lambda_function_recursion_config" "this" {
+  function_name  = aws_lambda_function.this.function_name
+  recursive_loop = var.recursive_loop
 }
 
 resource "aws_cloudwatch_log_metric_filter" "permanent_failures" {

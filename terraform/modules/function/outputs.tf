@@ -30,8 +30,8 @@ output "log_group_name" {
 }
 
 output "dlq_url" {
-  description = "URL of the DLQ for failed asynchronous invocations."
-  value       = aws_sqs_queue.dlq.url
+  description = "URL of the DLQ for failed asynchronous invocations, or null when async_invoke is null (queue delivery)."
+  value       = one(aws_sqs_queue.dlq[*].url)
 }
 
 # Whole resources, for tests and debugging (terraform console).
@@ -46,18 +46,28 @@ output "alias" {
 }
 
 output "event_invoke_config" {
-  description = "The aws_lambda_function_event_invoke_config (all attributes)."
-  value       = aws_lambda_function_event_invoke_config.this
+  description = "The aws_lambda_function_event_invoke_config (all attributes), or null when async_invoke is null."
+  value       = one(aws_lambda_function_event_invoke_config.this)
 }
 
 output "dlq" {
-  description = "The async-invoke DLQ aws_sqs_queue (all attributes)."
-  value       = aws_sqs_queue.dlq
+  description = "The async-invoke DLQ aws_sqs_queue (all attributes), or null when async_invoke is null."
+  value       = one(aws_sqs_queue.dlq)
 }
 
 output "alarms" {
-  description = "aws_cloudwatch_metric_alarm by kind: errors, throttles, dlq_depth."
+  description = "aws_cloudwatch_metric_alarm by kind: errors, throttles, permanent_failures, and dlq_depth when invoked asynchronously."
   value       = aws_cloudwatch_metric_alarm.this
+}
+
+output "role" {
+  description = "The execution aws_iam_role (all attributes)."
+  value       = aws_iam_role.this
+}
+
+output "recursion_config" {
+  description = "The aws_lambda_function_recursion_config (all attributes)."
+  value       = aws_lambda_function_recursion_config.this
 }
 
 output "log_group" {

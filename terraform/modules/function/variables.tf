@@ -108,7 +108,7 @@ variable "log_retention_days" {
 }
 
 variable "async_invoke" {
-  description = "Asynchronous invocation (S3 direct delivery): retries (0-2) and maximum event age (60-21600 s). Failures go to the function's DLQ."
+  description = "Asynchronous invocation (S3 direct delivery): retries (0-2) and maximum event age (60-21600 s); failures go to the function's own DLQ, which this creates with its depth alarm. null = the function is not invoked asynchronously (queue delivery): no DLQ, no event invoke config."
   type = object({
     max_retries     = optional(number, 2)
     max_event_age_s = optional(number, 3600)
@@ -116,16 +116,16 @@ variable "async_invoke" {
   default = {}
 
   validation {
-    condition     = var.async_invoke.max_retries >= 0 && var.async_invoke.max_retries <= 2 && var.async_invoke.max_event_age_s >= 60 && var.async_invoke.max_event_age_s <= 21600
-    error_message = "async_invoke.max_retries must be 0-2 and async_invoke.max_event_age_s 60-21600."
+    condition     = var.async_invoke == null || try(var.async_invoke.max_retries >= 0 && var.async_invoke.max_retries <= 2 && var.async_invoke.max_event_age_s >= 60 && var.async_invoke.max_event_age_s <= 21600, false)
+    error_message = "async_invoke must be null, or have max_retries 0-2 and max_event_age_s 60-21600."
   }
 }
 
 variable "s3_object_access" {
-  description = "Object-level S3 permissions. Map key = statement id (letters and digits). Each grants `actions` on arn:<partition>:s3:::<bucket>/<prefix>*."
+  description = "Object-level S3 permissions. Map key = statement id (letters and digits). Each grants `actions` on arn:<partition>:s3:::<bucket>/<key> for every IAM key pattern in `keys` (e.g. \"incoming/*\", \"incoming/*.md5\")."
   type = map(object({
     bucket_arn = string
-    prefix     = optional(string, "")
+    keys       = optional(list(string), ["*"])
     actions    = list(string)
   }))
   default = {}
@@ -135,9 +135,9 @@ variable "s3_object_access" {
       for sid, a in var.s3_object_access :
       can(regex("^[A-Za-z0-9]+$", sid)) && length(a.actions) > 0 && alltrue([
         for action in a.actions : can(regex("^s3:[A-Za-z]+$", action)) && action != "s3:ListBucket"
-      ])
+      ]) && length(a.keys) > 0
     ])
-    error_message = "s3_object_access keys must be alphanumeric statement ids, and actions must be explicit object-level s3:Action names (no wildcards, no s3:ListBucket - use s3_list_access)."
+    error_message = "s3_object_access keys must be alphanumeric statement ids, each with at least one key pattern, and actions must be explicit object-level s3:Action names (no wildcards, no s3:ListBucket - use s3_list_access)."
   }
 }
 
@@ -201,6 +201,34 @@ variable "alarms" {
   validation {
     condition     = var.alarms.period_s >= 60 && var.alarms.evaluation_periods >= 1
     error_message = "alarms.period_s must be at least 60 and alarms.evaluation_periods at least 1."
+  }
+}
+
+variable "permissions_boundary_arn" {
+  description = "ARN of the managed policy set as the execution role's permissions boundary, or null for none."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.permissions_boundary_arn == null || can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:policy/.+$", var.permissions_boundary_arn))
+    error_message = "permissions_boundary_arn must be null or an IAM policy ARN (arn:aws:iam::ACCOUNT:policy/NAME)."
+  }
+}
+
+variable "retain_log_group" {
+  description = "Keep the log group when the module is destroyed (skip_destroy): Terraform forgets it instead of deleting it. Creating the function again then needs the group imported or deleted first."
+  type        = bool
+  default     = false
+}
+
+variable "recursive_loop" {
+  description = "What Lambda does when it detects this function in a recursive loop (e.g. writing to S3 objects that invoke it again): Terminate (stop the chain) or Allow."
+  type        = string
+  default     = "Terminate"
+
+  validation {
+    condition     = contains(["Terminate", "Allow"], var.recursive_loop)
+    error_message = "recursive_loop must be Terminate or Allow."
   }
 }
 

@@ -9,6 +9,14 @@ resource "aws_vpc" "this" {
   tags                 = merge(var.tags, { Name = var.name })
 }
 
+# Every VPC comes with a default security group that lets its members talk to
+# each other and out anywhere. Nothing here uses it; managing it with no rules
+# closes it, so a resource that lands in it by accident gets no network.
+resource "aws_default_security_group" "this" {
+  vpc_id = aws_vpc.this.id
+  tags   = merge(var.tags, { Name = "${var.name}-default-closed" })
+}
+
 resource "aws_subnet" "private" {
   for_each = local.subnets
 

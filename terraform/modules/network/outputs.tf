@@ -1,3 +1,8 @@
+output "vpc_id" {
+  description = "The VPC id."
+  value       = aws_vpc.this.id
+}
+
 output "subnet_ids" {
   description = "Private subnet ids, one per AZ."
   value       = [for az in var.azs : aws_subnet.private[az].id]
@@ -21,4 +26,9 @@ output "s3_endpoint" {
 output "egress_rule" {
   description = "The security group's only egress rule (all attributes)."
   value       = aws_vpc_security_group_egress_rule.s3
+}
+
+output "default_security_group" {
+  description = "The VPC's default security group, managed with no rules (all attributes)."
+  value       = aws_default_security_group.this
 }

@@ -51,7 +51,7 @@ variable "bucket_arns" {
 }
 
 variable "s3_actions" {
-  description = "S3 actions the endpoint policy allows on the project's buckets (explicit names, no wildcards)."
+  description = "S3 actions the endpoint policy allows on the project's buckets (explicit names, no wildcards): what the functions call, and no more (no s3:DeleteObjectVersion: compress deletes with a marker)."
   type        = list(string)
   default = [
     "s3:GetObject",
@@ -61,7 +61,6 @@ variable "s3_actions" {
     "s3:PutObject",
     "s3:AbortMultipartUpload",
     "s3:DeleteObject",
-    "s3:DeleteObjectVersion",
     "s3:ListBucket",
   ]
 

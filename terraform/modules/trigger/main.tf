@@ -1,7 +1,9 @@
 locals {
   # Built from names (not resource attributes) so the queue policies render at plan time.
   queue_arns = { for k, p in var.pipelines : k => "arn:${var.context.partition}:sqs:${var.context.region}:${var.context.account_id}:${p.queue_name}" if p.delivery == "queue" }
-  rule_arns  = { for k, p in var.pipelines : k => "arn:${var.context.partition}:events:${var.context.region}:${var.context.account_id}:rule/${p.queue_name}" if p.delivery == "queue" }
+  # Where the rule puts an event it could not deliver to the queue.
+  rule_dlq_arns = { for k, p in var.pipelines : k => "arn:${var.context.partition}:sqs:${var.context.region}:${var.context.account_id}:${p.queue_name}-rule-dlq" if p.delivery == "queue" }
+  rule_arns     = { for k, p in var.pipelines : k => "arn:${var.context.partition}:events:${var.context.region}:${var.context.account_id}:rule/${p.queue_name}" if p.delivery == "queue" }
 
   direct = { for k, p in var.pipelines : k => p if p.delivery == "direct" }
   queued = { for k, p in var.pipelines : k => p if p.delivery == "queue" }
@@ -136,6 +138,45 @@ resource "aws_sqs_queue_policy" "this" {
   policy    = data.aws_iam_policy_document.queue[each.key].json
 }
 
+# An event the rule cannot put into the queue (queue policy, KMS, throttling),
+# after EventBridge's retries, lands here instead of being dropped.
+resource "aws_sqs_queue" "rule_dlq" {
+  for_each = local.queued
+
+  name                      = "${each.value.queue_name}-rule-dlq"
+  sqs_managed_sse_enabled   = true
+  message_retention_seconds = 1209600
+  tags                      = var.tags
+}
+
+data "aws_iam_policy_document" "rule_dlq" {
+  for_each = local.queued
+
+  statement {
+    sid       = "AllowRuleToDeadLetter"
+    actions   = ["sqs:SendMessage"]
+    resources = [local.rule_dlq_arns[each.key]]
+
+    principals {
+      type        = "Service"
+      identifiers = ["events.amazonaws.com"]
+    }
+
+    condition {
+      test     = "ArnEquals"
+      variable = "aws:SourceArn"
+      values   = [local.rule_arns[each.key]]
+    }
+  }
+}
+
+resource "aws_sqs_queue_policy" "rule_dlq" {
+  for_each = local.queued
+
+  queue_url = aws_sqs_queue.rule_dlq[each.key].url
+  policy    = data.aws_iam_policy_document.rule_dlq[each.key].json
+}
+
 resource "aws_cloudwatch_event_target" "this" {
   for_each = local.queued
 
@@ -143,7 +184,16 @@ resource "aws_cloudwatch_event_target" "this" {
   target_id = "sqs"
   arn       = aws_sqs_queue.this[each.key].arn
 
-  depends_on = [aws_sqs_queue_policy.this]
+  retry_policy {
+    maximum_event_age_in_seconds = var.event_retry.max_event_age_s
+    maximum_retry_attempts       = var.event_retry.max_attempts
+  }
+
+  dead_letter_config {
+    arn = aws_sqs_queue.rule_dlq[each.key].arn
+  }
+
+  depends_on = [aws_sqs_queue_policy.this, aws_sqs_queue_policy.rule_dlq]
 }
 
 resource "aws_lambda_event_source_mapping" "this" {
@@ -154,6 +204,16 @@ resource "aws_lambda_event_source_mapping" "this" {
   batch_size                         = each.value.batch_size
   maximum_batching_window_in_seconds = each.value.max_batching_window_s
   function_response_types            = ["ReportBatchItemFailures"]
+
+  # At most this many concurrent invocations from the queue: a burst of
+  # uploads waits in the queue instead of taking the account's concurrency.
+  dynamic "scaling_config" {
+    for_each = each.value.max_concurrency == null ? {} : { this = each.value.max_concurrency }
+
+    content {
+      maximum_concurrency = scaling_config.value
+    }
+  }
 }
 
 resource "aws_cloudwatch_metric_alarm" "dlq" {
@@ -165,6 +225,51 @@ resource "aws_cloudwatch_metric_alarm" "dlq" {
   metric_name         = "ApproximateNumberOfMessagesVisible"
   statistic           = "Maximum"
   dimensions          = { QueueName = aws_sqs_queue.dlq[each.key].name }
+  period              = 300
+  evaluation_periods  = 1
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = 0
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = var.alarm_topic_arn == null ? [] : [var.alarm_topic_arn]
+  ok_actions          = var.alarm_topic_arn == null ? [] : [var.alarm_topic_arn]
+  tags                = var.tags
+}
+
+locals {
+  # Events that never reached the queue, by "<pipeline>/<kind>".
+  undelivered_alarms = var.create_alarms ? merge([
+    for k, p in local.queued : {
+      "${k}/rule_dlq" = {
+        name        = "${p.queue_name}-rule-dlq-depth"
+        description = "Pipeline ${k}: EventBridge could not put events into the queue; they wait in ${p.queue_name}-rule-dlq."
+        namespace   = "AWS/SQS"
+        metric_name = "ApproximateNumberOfMessagesVisible"
+        statistic   = "Maximum"
+        dimensions  = { QueueName = "${p.queue_name}-rule-dlq" }
+      }
+      # Events dropped even by the dead-letter queue (e.g. its policy broke):
+      # FailedInvocations does not count the ones sent to a DLQ.
+      "${k}/failed_invocations" = {
+        name        = "${p.queue_name}-failed-invocations"
+        description = "Pipeline ${k}: EventBridge dropped events it could put neither into the queue nor into its dead-letter queue."
+        namespace   = "AWS/Events"
+        metric_name = "FailedInvocations"
+        statistic   = "Sum"
+        dimensions  = { RuleName = p.queue_name }
+      }
+    }
+  ]...) : {}
+}
+
+resource "aws_cloudwatch_metric_alarm" "undelivered" {
+  for_each = local.undelivered_alarms
+
+  alarm_name          = each.value.name
+  alarm_description   = each.value.description
+  namespace           = each.value.namespace
+  metric_name         = each.value.metric_name
+  statistic           = each.value.statistic
+  dimensions          = each.value.dimensions
   period              = 300
   evaluation_periods  = 1
   comparison_operator = "GreaterThanThreshold"

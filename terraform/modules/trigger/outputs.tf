@@ -13,6 +13,11 @@ output "dlq_urls" {
   value       = { for k, q in aws_sqs_queue.dlq : k => q.url }
 }
 
+output "rule_dlq_urls" {
+  description = "URL of the rule's dead-letter queue (events EventBridge could not put into the queue) per queue pipeline."
+  value       = { for k, q in aws_sqs_queue.rule_dlq : k => q.url }
+}
+
 # Whole resources, for tests and debugging (terraform console).
 output "notification" {
   description = "The bucket's aws_s3_bucket_notification (all attributes)."
@@ -42,6 +47,24 @@ output "queues" {
 output "queue_dlqs" {
   description = "The DLQ aws_sqs_queue per queue pipeline (all attributes)."
   value       = aws_sqs_queue.dlq
+}
+
+output "rule_dlqs" {
+  description = "The rule's dead-letter aws_sqs_queue per queue pipeline (all attributes)."
+  value       = aws_sqs_queue.rule_dlq
+}
+
+output "rule_dlq_policy_json" {
+  description = "The policy of the rule's dead-letter queue per queue pipeline."
+  value       = { for k, d in data.aws_iam_policy_document.rule_dlq : k => d.json }
+}
+
+output "alarms" {
+  description = "aws_cloudwatch_metric_alarm by \"<pipeline>/<kind>\": dlq (processing failed max_receive_count times), rule_dlq and failed_invocations (the event never reached the queue)."
+  value = merge(
+    { for k, a in aws_cloudwatch_metric_alarm.dlq : "${k}/dlq" => a },
+    aws_cloudwatch_metric_alarm.undelivered,
+  )
 }
 
 output "queue_policy_json" {

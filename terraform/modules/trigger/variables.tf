@@ -27,6 +27,7 @@ variable "pipelines" {
     queue: S3 -> EventBridge rule -> SQS queue (queue_name, with its own DLQ) -> event source mapping.
     exclude_suffix (queue only): when prefix and suffix are empty, keys ending in it are not matched
     (anything-but), so a function's own outputs do not trigger it.
+    max_concurrency (queue only): the event source mapping's maximum concurrency (2-1000), null = none.
   EOT
   type = map(object({
     delivery              = string
@@ -41,6 +42,7 @@ variable "pipelines" {
     batch_size            = optional(number, 10)
     max_batching_window_s = optional(number, 0)
     max_receive_count     = optional(number, 5)
+    max_concurrency       = optional(number)
   }))
 
   validation {
@@ -49,8 +51,8 @@ variable "pipelines" {
   }
 
   validation {
-    condition     = alltrue([for k, p in var.pipelines : p.delivery == "direct" || try(can(regex("^[A-Za-z0-9_-]{1,76}$", p.queue_name)), false)])
-    error_message = "Every queue pipeline needs a queue_name of 1-76 letters, digits, hyphens or underscores (\"-dlq\" is appended for its DLQ)."
+    condition     = alltrue([for k, p in var.pipelines : p.delivery == "direct" || try(can(regex("^[A-Za-z0-9_-]{1,71}$", p.queue_name)), false)])
+    error_message = "Every queue pipeline needs a queue_name of 1-71 letters, digits, hyphens or underscores (\"-dlq\" and \"-rule-dlq\" are appended for its dead-letter queues; SQS allows 80)."
   }
 
   validation {
@@ -58,20 +60,36 @@ variable "pipelines" {
       for k, p in var.pipelines :
       p.batch_size >= 1 && p.batch_size <= 10000 && p.max_receive_count >= 1 &&
       p.visibility_timeout_s >= 0 && p.visibility_timeout_s <= 43200 &&
-      (p.batch_size <= 10 || p.max_batching_window_s >= 1)
+      (p.batch_size <= 10 || p.max_batching_window_s >= 1) &&
+      (p.max_concurrency == null || try(p.max_concurrency >= 2 && p.max_concurrency <= 1000, false))
     ])
-    error_message = "batch_size must be 1-10000 (above 10 needs max_batching_window_s >= 1), max_receive_count at least 1, visibility_timeout_s 0-43200."
+    error_message = "batch_size must be 1-10000 (above 10 needs max_batching_window_s >= 1), max_receive_count at least 1, visibility_timeout_s 0-43200, max_concurrency null or 2-1000."
+  }
+}
+
+variable "event_retry" {
+  description = "How long (60-86400 s) and how often (0-185) EventBridge retries putting an event into a queue before it goes to the rule's dead-letter queue."
+  type = object({
+    max_event_age_s = optional(number, 86400)
+    max_attempts    = optional(number, 185)
+  })
+  default  = {}
+  nullable = false
+
+  validation {
+    condition     = var.event_retry.max_event_age_s >= 60 && var.event_retry.max_event_age_s <= 86400 && var.event_retry.max_attempts >= 0 && var.event_retry.max_attempts <= 185
+    error_message = "event_retry.max_event_age_s must be 60-86400 and event_retry.max_attempts 0-185."
   }
 }
 
 variable "alarm_topic_arn" {
-  description = "SNS topic notified when a queue's DLQ holds messages, or null."
+  description = "SNS topic notified when a queue's DLQ or the rule's dead-letter queue holds messages, or the rule drops events; null = alarms without actions."
   type        = string
   default     = null
 }
 
 variable "create_alarms" {
-  description = "Create a DLQ-depth alarm for every queue pipeline."
+  description = "Create, for every queue pipeline, alarms on its DLQ depth, its rule's dead-letter queue depth and the rule's failed invocations."
   type        = bool
   default     = true
 }

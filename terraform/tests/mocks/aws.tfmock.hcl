@@ -50,3 +50,7 @@ mock_resource "aws_cloudwatch_event_rule" {
 mock_resource "aws_cloudwatch_log_group" {
   defaults = { arn = "arn:aws:logs:eu-west-1:123456789012:log-group:mock" }
 }
+
+mock_resource "aws_sns_topic" {
+  defaults = { arn = "arn:aws:sns:eu-west-1:123456789012:mock-alarms" }
+}
