@@ -13,7 +13,7 @@ import { sidecarKey, sidecarLine } from './sidecar';
 export const PROCESSOR = 'checksum';
 const PROGRESS_EVERY_MS = 10_000;
 
-/** Reads the object once, feeding every hash from the same chunks. */
+/** Reads the object once, feeding every hash from the same chunks; keeps no chunk. */
 async function hashObject(
   body: AsyncIterable<Buffer>,
   hashes: Record<string, Hash>,
@@ -44,6 +44,8 @@ export async function checksumObject(
   const { info, body } = await open(ref, {
     concurrency: config.READ_CONCURRENCY,
     rangeSize: config.RANGE_SIZE_MB * 1024 * 1024,
+    // hashObject is done with each chunk before it reads the next one, and keeps none.
+    reuseBuffers: true,
   });
 
   const hashes: Record<string, Hash> = { md5: createHash('md5') };

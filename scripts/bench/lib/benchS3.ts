@@ -1,5 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { createReadStream, statSync } from 'node:fs';
+import {
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
+import { once } from 'node:events';
+import { join } from 'node:path';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -52,12 +61,20 @@ export interface BenchS3Options {
   objects: Record<string, SourceObject>;
   /** Caps each GET response at this rate, like one S3 connection (~90 MB/s); uncapped by default. */
   bytesPerSecond?: number;
+  /**
+   * Keeps the bytes of every object written, as files in this directory (see `kept`), so that
+   * outside tools can judge them; otherwise they are counted and dropped. Costs this process
+   * disk writes, so measured runs go to an endpoint without it.
+   */
+  keepDir?: string;
 }
 
 export interface BenchS3 {
   endpoint: string;
   /** Size of every object written so far (parts counted, bytes dropped). */
   written(key: string): number | undefined;
+  /** With `keepDir`: the file holding the bytes written under `key`. */
+  kept(key: string): string | undefined;
   close(): Promise<void>;
 }
 
@@ -88,14 +105,27 @@ function metadataOf(req: IncomingMessage): Record<string, string> {
 async function drain(
   req: IncomingMessage,
   keep: boolean,
+  toFile?: string,
 ): Promise<{ size: number; body?: Buffer }> {
   const chunks: Buffer[] = [];
   let size = 0;
+  const file = toFile ? createWriteStream(toFile) : undefined;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
     if (keep && size <= KEEP_BODY_LIMIT) chunks.push(chunk);
+    if (file && !file.write(chunk))
+      await new Promise<void>((resolve) => file.once('drain', () => resolve()));
   }
+  if (file)
+    await new Promise<void>((resolve, reject) =>
+      file.end((e?: Error | null) => (e ? reject(e) : resolve())),
+    );
   return { size, body: keep && size <= KEEP_BODY_LIMIT ? Buffer.concat(chunks) : undefined };
+}
+
+/** A file name for a key: no directories, nothing a shell would trip over. */
+function fileNameOf(key: string): string {
+  return key.replace(/[^A-Za-z0-9._-]/g, '_');
 }
 
 function xml(res: ServerResponse, status: number, body: string): void {
@@ -112,8 +142,12 @@ function preconditionFailed(res: ServerResponse): void {
 }
 
 export async function startBenchS3(options: BenchS3Options): Promise<BenchS3> {
-  const { bucket, objects } = options;
+  const { bucket, objects, keepDir } = options;
   const written = new Map<string, Written>();
+  const keptFiles = new Map<string, string>();
+  if (keepDir) mkdirSync(keepDir, { recursive: true });
+  const partFile = (uploadId: string, partNumber: number): string | undefined =>
+    keepDir ? join(keepDir, `${uploadId}.part${partNumber}`) : undefined;
   const uploads = new Map<string, { parts: Map<number, number>; created: Written }>();
 
   async function serveSource(
@@ -274,7 +308,7 @@ export async function startBenchS3(options: BenchS3Options): Promise<BenchS3> {
       }
       if (method === 'PUT') {
         const partNumber = Number(url.searchParams.get('partNumber'));
-        const { size } = await drain(req, false);
+        const { size } = await drain(req, false, partFile(uploadId, partNumber));
         upload.parts.set(partNumber, size);
         res.writeHead(200, { etag: `"part-${partNumber}"` }).end();
         return;
@@ -284,13 +318,32 @@ export async function startBenchS3(options: BenchS3Options): Promise<BenchS3> {
       }
       await drain(req, false);
       uploads.delete(uploadId);
+      const partFiles = [...upload.parts.keys()]
+        .sort((a, b) => a - b)
+        .map((partNumber) => partFile(uploadId, partNumber))
+        .filter((path): path is string => path !== undefined && existsSync(path));
       if (method === 'DELETE') {
+        for (const part of partFiles) rmSync(part);
         res.writeHead(204).end();
         return;
       }
       const eTag = `${randomUUID().replace(/-/g, '')}-${upload.parts.size}`;
       const size = [...upload.parts.values()].reduce((sum, part) => sum + part, 0);
       written.set(key, { ...upload.created, size, eTag });
+      // The uploaded parts in order are the object. A multipart copy (the metadata rewrite of
+      // an archive over 5 GiB) uploads none: the bytes stay those already kept.
+      if (partFiles.length > 0) {
+        const path = join(keepDir!, fileNameOf(key));
+        const out = createWriteStream(path);
+        for (const part of partFiles) {
+          for await (const chunk of createReadStream(part)) {
+            if (!out.write(chunk)) await once(out, 'drain');
+          }
+          rmSync(part);
+        }
+        await new Promise<void>((resolve) => out.end(resolve));
+        keptFiles.set(key, path);
+      }
       xml(
         res,
         200,
@@ -303,7 +356,9 @@ export async function startBenchS3(options: BenchS3Options): Promise<BenchS3> {
       return copy(req, res, key);
     }
     if (method === 'PUT') {
-      const { size, body } = await drain(req, true);
+      const path = keepDir ? join(keepDir, fileNameOf(key)) : undefined;
+      const { size, body } = await drain(req, true, path);
+      if (path) keptFiles.set(key, path);
       const eTag = randomUUID().replace(/-/g, '');
       written.set(key, {
         size,
@@ -338,6 +393,7 @@ export async function startBenchS3(options: BenchS3Options): Promise<BenchS3> {
   return {
     endpoint: `http://127.0.0.1:${port}`,
     written: (key) => written.get(key)?.size,
+    kept: (key) => keptFiles.get(key),
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();

@@ -16,7 +16,12 @@ export interface Report {
   say(line: string): void;
   /** Records a target; `finish` prints each as PASS or FAIL. */
   target(name: string, ok: boolean): void;
-  /** Prints the targets, saves everything said to `<dir>/<name>.txt`; the exit status to use. */
+  /** Keeps a measured figure under `key` for the saved JSON report. */
+  record(key: string, value: unknown): void;
+  /**
+   * Prints the targets, saves everything said to `<dir>/<name>.txt` and the lines, targets and
+   * recorded figures to `<dir>/<name>.json`; returns the exit status to use.
+   */
   finish(): number;
 }
 
@@ -24,6 +29,7 @@ export interface Report {
 export function createReport(name: string, dir: string = BENCH_DIR): Report {
   const lines: string[] = [];
   const targets: { name: string; ok: boolean }[] = [];
+  const figures: Record<string, unknown> = {};
   const say = (line: string): void => {
     console.log(line);
     lines.push(line);
@@ -31,11 +37,16 @@ export function createReport(name: string, dir: string = BENCH_DIR): Report {
   return {
     say,
     target: (target, ok) => void targets.push({ name: target, ok }),
+    record: (key, value) => void (figures[key] = value),
     finish() {
       say('');
       for (const target of targets) say(`${target.ok ? 'PASS' : 'FAIL'}  ${target.name}`);
       mkdirSync(dir, { recursive: true });
       writeFileSync(join(dir, `${name}.txt`), `${lines.join('\n')}\n`);
+      writeFileSync(
+        join(dir, `${name}.json`),
+        `${JSON.stringify({ name, argv: process.argv.slice(2), lines, targets, figures }, null, 2)}\n`,
+      );
       return targets.every((target) => target.ok) ? 0 : 1;
     },
   };

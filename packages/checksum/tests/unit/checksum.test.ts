@@ -3,6 +3,7 @@ import {
   HeadObjectCommand,
   PutObjectCommand,
   S3Client,
+  type GetObjectCommandInput,
 } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { Logger, ObjectRef } from '@s3-pipelines/s3-stream';
@@ -320,6 +321,44 @@ describe('checksum', () => {
     // Assess
     expect(result.reason).toBe('own-output');
     expect(sdkBody.destroyed).toBe(true);
+  });
+
+  it('hashes an object of many ranges read in parallel, every byte once and in order', async () => {
+    // Prepare: 5 ranges of 1 MiB and a bit, through more ranges than the reader keeps slabs.
+    const bytes = sampleBytes(5 * 1024 * 1024 + 17);
+    const big: ObjectRef = { ...ref, size: bytes.length, eTag: 'big0000000000000000000000000000' };
+    givenSource();
+    s3Mock.on(GetObjectCommand).callsFake((input: GetObjectCommandInput) => {
+      const [, from, to] = /^bytes=(\d+)-(\d+)$/.exec(input.Range!)!.map(Number);
+      const end = Math.min(to!, bytes.length - 1);
+      return {
+        ETag: `"${big.eTag}"`,
+        VersionId: VERSION,
+        ContentLength: end - from! + 1,
+        ContentRange: `bytes ${from}-${end}/${bytes.length}`,
+        Metadata: {},
+        Body: bodyOf(bytes.subarray(from, end + 1), 64 * 1024),
+      };
+    });
+    s3Mock
+      .on(HeadObjectCommand, { Key: 'photos/HappyFace.jpg' })
+      .resolves({ ETag: `"${big.eTag}"`, VersionId: VERSION, ContentLength: bytes.length });
+
+    // Act
+    const result = await checksumObject(
+      s3,
+      big,
+      { ...config, READ_CONCURRENCY: 2, RANGE_SIZE_MB: 1 },
+      fakeLogger().asLogger,
+    );
+
+    // Assess
+    expect(result.output).toMatchObject({
+      md5: digestWithTool('md5sum', bytes),
+      sha256: digestWithTool('sha256sum', bytes),
+    });
+    expect(result.bytes).toBe(bytes.length);
+    expect(s3Mock).toReceiveCommandTimes(GetObjectCommand, 6);
   });
 
   it('checksums an empty object', async () => {

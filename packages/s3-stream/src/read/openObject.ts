@@ -7,7 +7,7 @@ import { isGone } from '../object/gone';
 import type { Pin } from '../object/pin';
 import type { ObjectInfo, ObjectRef } from '../types';
 import { RangeStream, pinnedGet, type ResumeOptions } from './rangeReader';
-import { parallelRanges } from './parallelRanges';
+import { ParallelRangeStream } from './parallelRanges';
 
 export interface ReadOptions {
   /**
@@ -24,6 +24,14 @@ export interface ReadOptions {
   backoffMs?: number;
   /** Objects larger than this fail with a permanent InputTooLargeError before any byte is read. */
   maxBytes?: number;
+  /**
+   * The consumer keeps no chunk: it is done with each one before it reads on (it hashes or
+   * counts them; checksum does). A chunk then stays valid only until the consumer has read
+   * another rangeSize bytes past it, and parallel reads copy their read-ahead into
+   * concurrency + 1 buffers of rangeSize that are used again, which spares V8 the major GCs
+   * that held socket chunks cause. Default false: every chunk is the consumer's to keep.
+   */
+  reuseBuffers?: boolean;
 }
 
 export interface OpenedObject {
@@ -93,14 +101,13 @@ export async function openObject(
   if (!parallel || first.ContentRange === undefined) {
     return { info, body: new RangeStream(s3, pin, 0, undefined, total, resume, first) };
   }
-  const body = Readable.from(
-    parallelRanges(s3, pin, total, first, { concurrency, rangeSize, resume }),
-    {
-      objectMode: false,
-    },
-  );
-  // A consumer may destroy the stream before reading a byte (e.g. on a skip); the generator then
-  // never runs, so the open response must be released here or its socket stays taken.
-  body.once('close', () => (first.Body as Readable | undefined)?.destroy());
-  return { info, body };
+  return {
+    info,
+    body: new ParallelRangeStream(s3, pin, total, first, {
+      concurrency,
+      rangeSize,
+      resume,
+      reuseBuffers: options.reuseBuffers,
+    }),
+  };
 }

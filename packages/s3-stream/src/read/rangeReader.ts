@@ -33,7 +33,9 @@ export function pinnedGet(s3: S3Client, pin: Pin, range?: string): Promise<GetOb
  */
 export class RangeStream extends Readable {
   private offset: number;
-  private readonly stop: number;
+  private stop: number;
+  /** Set by endAtNext: the body may go on past `stop`, and what it sends there is dropped. */
+  private cut = false;
   private failures = 0;
   private body?: Readable;
 
@@ -42,7 +44,7 @@ export class RangeStream extends Readable {
     private readonly s3: S3Client,
     private readonly pin: Pin,
     start: number,
-    private readonly end: number | undefined,
+    private end: number | undefined,
     total: number,
     private readonly options: ResumeOptions,
     first?: GetObjectCommandOutput,
@@ -63,11 +65,36 @@ export class RangeStream extends Readable {
     callback(error);
   }
 
+  /**
+   * Ends this stream at the first multiple of `boundary` at or past the bytes it has received,
+   * instead of where it was asked to, and returns that offset: the bytes from there on are read
+   * by other requests (ParallelRangeStream fanning out). The body is released when it gets there.
+   */
+  endAtNext(boundary: number): number {
+    const at = Math.min(Math.ceil(this.offset / boundary) * boundary, this.stop + 1);
+    this.stop = at - 1;
+    this.end = at - 1;
+    this.cut = true;
+    if (this.offset > this.stop && this.body) this.finish();
+    return at;
+  }
+
   private readonly onData = (chunk: Buffer): void => {
-    this.offset += chunk.length;
+    const past = this.cut && this.offset + chunk.length > this.stop + 1;
+    const mine = past ? chunk.subarray(0, this.stop + 1 - this.offset) : chunk;
+    this.offset += mine.length;
     this.failures = 0;
-    if (!this.push(chunk)) this.body?.pause();
+    if (past) {
+      if (mine.length) this.push(mine);
+      this.finish();
+    } else if (!this.push(mine)) this.body?.pause();
   };
+
+  /** Everything asked for was received; the body, if still open, is not needed any more. */
+  private finish(): void {
+    this.detach()?.destroy();
+    this.push(null);
+  }
 
   private readonly onEnd = (): void => {
     this.detach();
@@ -128,6 +155,11 @@ export class RangeStream extends Readable {
   }
 
   private async reconnect(): Promise<void> {
+    // Cut short (endAtNext) while it waited to ask again: nothing is left to ask for.
+    if (this.offset > this.stop) {
+      this.push(null);
+      return;
+    }
     try {
       const response = await pinnedGet(
         this.s3,

@@ -50,17 +50,21 @@ describe('openObject against the S3 emulator', () => {
       const bytes = randomBytes(size);
       const key = `sizes/${size}.bin`;
       const eTag = await upload(s3, bucket, key, bytes);
+      const ref = { bucket, key, eTag, size };
 
-      const sequential = await openObject(s3, { bucket, key, eTag, size });
-      const parallel = await openObject(
-        s3,
-        { bucket, key, eTag, size },
-        { concurrency: 4, rangeSize: 1024 * 1024 },
-      );
+      const sequential = await openObject(s3, ref);
+      const parallel = await openObject(s3, ref, { concurrency: 4, rangeSize: 1024 * 1024 });
+      // md5Of keeps no chunk, so it may read through reused buffers.
+      const reused = await openObject(s3, ref, {
+        concurrency: 4,
+        rangeSize: 1024 * 1024,
+        reuseBuffers: true,
+      });
 
       const expected = digestWithTool('md5sum', bytes);
       expect(await md5Of(sequential.body)).toEqual({ hex: expected, bytes: size });
       expect(await md5Of(parallel.body)).toEqual({ hex: expected, bytes: size });
+      expect(await md5Of(reused.body)).toEqual({ hex: expected, bytes: size });
       expect(sequential.info.size).toBe(size);
     },
   );

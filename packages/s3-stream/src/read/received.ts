@@ -1,0 +1,94 @@
+/**
+ * What a ranged GET has received that the consumer has not taken yet, in one of two ways:
+ * the socket's own chunks kept as they came (ChunkList), or copied into a buffer that is used
+ * again once the consumer is past it (SlabList, from a SlabPool).
+ */
+export interface Received {
+  /** Keeps `chunk` (the caller never adds more than the range's length). */
+  add(chunk: Buffer): void;
+  /** The next piece for the consumer, or undefined when it has everything received so far. */
+  take(): Buffer | undefined;
+  /** Gives back what it holds; nothing is taken after this. */
+  release(): void;
+}
+
+/**
+ * A slab is handed over in pieces of a socket read's size, as a plain loop gets its bytes.
+ * Larger pieces measured worse, not better: the consumer then makes less garbage per byte, V8
+ * runs fewer young collections to free the socket's dead chunks, and the process fell into
+ * back-to-back major GCs more often (docs/checksum.md).
+ */
+const MAX_PIECE = 64 * 1024;
+
+/** The chunks as the socket delivered them: every chunk the consumer gets is its own to keep. */
+export class ChunkList implements Received {
+  private chunks: Buffer[] = [];
+  /** Taken from the front: shift() on a long array is O(n). */
+  private taken = 0;
+
+  add(chunk: Buffer): void {
+    this.chunks.push(chunk);
+  }
+
+  take(): Buffer | undefined {
+    if (this.taken === this.chunks.length) return undefined;
+    const chunk = this.chunks[this.taken]!;
+    // Dropped as it goes, so that a chunk handed over is not held here too.
+    this.chunks[this.taken++] = EMPTY;
+    return chunk;
+  }
+
+  release(): void {
+    this.chunks = [];
+  }
+}
+
+/**
+ * Buffers of one size, used again and again: `concurrency + 1` of them serve a whole object.
+ * A released buffer is handed out again only after the next one is released too, so a piece
+ * stays valid until the consumer has taken at least one more range's bytes after it.
+ */
+export class SlabPool {
+  private readonly free: Buffer[] = [];
+  private cooling?: Buffer;
+
+  constructor(private readonly size: number) {}
+
+  acquire(): Buffer {
+    return this.free.pop() ?? Buffer.allocUnsafeSlow(this.size);
+  }
+
+  release(slab: Buffer): void {
+    if (this.cooling) this.free.push(this.cooling);
+    this.cooling = slab;
+  }
+}
+
+/** Copies what arrives into one slab of a pool, and hands over views of it. */
+export class SlabList implements Received {
+  private readonly slab: Buffer;
+  private filled = 0;
+  private handed = 0;
+
+  constructor(private readonly pool: SlabPool) {
+    this.slab = pool.acquire();
+  }
+
+  add(chunk: Buffer): void {
+    this.filled += chunk.copy(this.slab, this.filled);
+  }
+
+  take(): Buffer | undefined {
+    if (this.handed === this.filled) return undefined;
+    const end = Math.min(this.filled, this.handed + MAX_PIECE);
+    const piece = this.slab.subarray(this.handed, end);
+    this.handed = end;
+    return piece;
+  }
+
+  release(): void {
+    this.pool.release(this.slab);
+  }
+}
+
+const EMPTY = Buffer.alloc(0);
