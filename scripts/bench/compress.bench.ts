@@ -1,38 +1,51 @@
 /**
- * Compress benchmark (not a test): throughput and peak RSS of the compress function (zip, level 6)
- * on a 1 GiB text file and a 1 GiB random file, against baselines measured in the same run on the
- * same bytes:
+ * Compress benchmark (not a test): throughput and peak RSS of the compress function against
+ * baselines measured in the same run, on the same bytes (a text file and a random file):
  *
- *  - `gzip -6` on the file from disk (page cache warm): what the CPU does with no S3 at all;
- *  - a plain in-process zlib stream: one GetObject through createDeflateRaw at the same level,
- *    output discarded, once with zlib's default chunk and once with the chunk the function uses.
- *    The function must reach 0.9x the faster of the two while it also hashes the original (MD5),
- *    builds the zip (CRC-32), uploads the archive in parts and rewrites its metadata.
+ *  - `pigz -6 -p <cores>` and `zstd -3 -T<cores>` on the file from disk (page cache warm): what
+ *    the CPU does in parallel with no S3 at all; `gzip -6` once, for the size of its output;
+ *  - a plain in-process zlib stream: one GetObject through createDeflateRaw at level 6 with
+ *    2 MiB chunks, output discarded: one core's deflate;
+ *  - today's function: ENGINE=stream, the one zlib stream compress used before the blocks
+ *    engine, with the rest of the function as it is (MD5, upload, rewrite, verify, delete);
+ *  - the function itself: zip, blocks on every core, DELETE_SOURCE on (every run verifies the
+ *    archive and deletes the original: the benchmark endpoint keeps serving it), then with
+ *    WORKERS=1 (one thread: the sizing model), then FORMAT=zstd.
  *
- * The measured runs talk to the benchmark S3 endpoint (lib/benchS3.ts): it serves the file and
+ * The variants run interleaved, round after round (RUNS rounds), each run in its own process
+ * (its peak RSS is its own), so that whatever else the machine does falls on all of them alike;
+ * the median time and the highest RSS count. Other processes share this machine: the ratios
+ * measured back to back are the figures, not the absolute MB/s.
+ *
+ * The measured runs talk to the benchmark S3 endpoint (lib/benchS3.ts): it serves the files and
  * drops what is uploaded, so S3's side of the work does not take the function's CPU (in Lambda
- * it runs on S3's machines). The same runs against the S3 emulator, a second process doing S3's
- * work on the same two cores, are printed after them for comparison.
+ * it runs on S3's machines). Each format's archive is then made once more through an endpoint
+ * that keeps the bytes, and judged by `unzip -t` / `gzip -t` / `zstd -t`, and by the MD5 of what
+ * they extract, against `md5sum` of the input.
  *
- * Peak RSS must stay under 256 MiB and flat: a 256 MiB object, the 1 GiB ones, and a 5 GiB one
- * (the random file served five times over; Zip64, multipart metadata copy).
- * Each measured run is its own process; the median time and the highest RSS of RUNS runs count
- * (the 5 GiB object runs once).
- * usage: npm run bench -- compress   (or tsx scripts/bench/compress.bench.ts [--runs=3])
+ * Peak RSS must stay under 256 MiB and flat over the sizes (the text file read as 256 MiB, and
+ * served five times over as 5 GiB; a repeat 1 GiB apart is far outside deflate's window).
+ *
+ * usage: npm run bench -- compress [--runs=3] [--sizes=256m,1g,5g] [--chunk-sizes] [--emulator]
+ *   --sizes        object sizes for the RSS series (k, m, g suffixes); the comparisons run at
+ *                  the largest of them up to 1 GiB, so `--sizes=256m --runs=1` is a quick run
+ *   --chunk-sizes  also compare ENGINE=stream with 16 KiB and 2 MiB chunks (docs/compress.md)
+ *   --emulator     also run the function against the S3 emulator (a second process doing
+ *                  S3's work on the same cores)
  */
 import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { functionAliases } from '../lib/bundleOptions';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createReadStream, mkdirSync, statSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { createReadStream, mkdirSync, rmSync, statSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator } from '@s3-pipelines/local-stack';
-import { COMPRESSOR_CHUNK_SIZE } from '../../packages/compress/src/constants';
 import { textBlock, testClient } from '@s3-pipelines/testing';
+import { COMPRESSOR_CHUNK_SIZE, LAMBDA_MB_PER_VCPU } from '../../packages/compress/src/constants';
+import { functionAliases } from '../lib/bundleOptions';
 import type { WorkerResult } from './compress/worker';
-import { fileSource, startBenchS3 } from './lib/benchS3';
+import { fileSource, startBenchS3, type SourceObject } from './lib/benchS3';
 import {
   BENCH_DIR,
   bundleWorker,
@@ -45,57 +58,89 @@ import {
 
 const root = join(__dirname, '..', '..');
 const work = BENCH_DIR;
-const MiB = 1024 * 1024;
+const KiB = 1024;
+const MiB = 1024 * KiB;
 const GiB = 1024 * MiB;
 const MB = 1e6;
 const LEVEL = 6;
+const ZSTD_LEVEL = 3;
 const RUNS = runsArg(3);
+const CORES = cpus().length;
 const RSS_LIMIT_MIB = 256;
 /** Peak RSS may grow by this much from the smallest object to a larger one and still count as flat. */
 const FLAT_SLACK_MIB = 32;
 const BUCKET = 'bench';
+/** Lambda's longest timeout: what the sizing table's last column fills. */
+const LAMBDA_TIMEOUT_S = 900;
 
-async function measure(
-  worker: string,
-  args: (string | number)[],
-  count = RUNS,
-): Promise<WorkerResult> {
-  const runs: WorkerResult[] = [];
-  for (let i = 0; i < count; i++)
-    runs.push(
-      await runWorker<WorkerResult>(worker, args.map(String), {
-        ...process.env,
-        POWERTOOLS_LOG_LEVEL: 'ERROR',
-      }),
-    );
+/** `--sizes=256m,1g,5g`: sizes in bytes, ascending. */
+function sizesArg(argv: string[] = process.argv): number[] {
+  const given = /--sizes=([\w,]+)/.exec(argv.join(' '))?.[1] ?? '256m,1g,5g';
+  const unit: Record<string, number> = { k: KiB, m: MiB, g: GiB };
+  return given
+    .split(',')
+    .map((size) => {
+      const match = /^(\d+)([kmg])$/i.exec(size.trim());
+      if (!match) throw new Error(`--sizes: ${size} is not like 256m or 5g`);
+      return Number(match[1]) * unit[match[2]!.toLowerCase()]!;
+    })
+    .sort((a, b) => a - b);
+}
+const SIZES = sizesArg();
+const COMPARE = Math.max(...SIZES.filter((size) => size <= GiB), Math.min(...SIZES));
+const CHUNK_SIZES = process.argv.includes('--chunk-sizes');
+const EMULATOR = process.argv.includes('--emulator');
+
+const label = (bytes: number): string =>
+  bytes >= GiB ? `${bytes / GiB} GiB` : `${bytes / MiB} MiB`;
+const rate = (bytes: number, seconds: number): number => bytes / seconds / MB;
+const mbps = (bytes: number, seconds: number): string => rate(bytes, seconds).toFixed(0);
+const mib = (n: number): string => `${n.toFixed(0)} MiB`;
+const times = (ratio: number): string => `${ratio.toFixed(2)}x`;
+/** One table line: a label, then right-aligned columns. */
+const row = (name: string, ...columns: string[]): string =>
+  `${name.padEnd(58)}${columns.map((column) => column.padStart(10)).join('')}`.trimEnd();
+
+interface Measured {
+  seconds: number;
+  cpuSeconds: number;
+  maxRssMiB?: number;
+  bytesOut: number;
+  runs: WorkerResult[];
+}
+
+function summarize(runs: WorkerResult[]): Measured {
   return {
     seconds: median(runs.map((r) => r.seconds)),
     cpuSeconds: median(runs.map((r) => r.cpuSeconds)),
     maxRssMiB: Math.max(...runs.map((r) => r.maxRssMiB)),
     bytesOut: runs[0]!.bytesOut,
-    md5: runs[0]!.md5,
-  };
-}
-
-/** `gzip -<level>` on the file from disk, output discarded; the page cache is warmed first. */
-function gzipOnDisk(path: string): { seconds: number; bytesOut: number } {
-  spawnSync('sh', ['-c', 'cat -- "$1" > /dev/null', 'sh', path]);
-  const started = process.hrtime.bigint();
-  const run = spawnSync('sh', ['-c', `gzip -${LEVEL} -c -- "$1" | wc -c`, 'sh', path], {
-    encoding: 'utf8',
-  });
-  if (run.status !== 0) throw new Error(`gzip failed: ${run.stderr}`);
-  return {
-    seconds: Number(process.hrtime.bigint() - started) / 1e9,
-    bytesOut: Number(run.stdout.trim()),
+    runs,
   };
 }
 
 /**
- * md5sum of the first `bytes` of `path` read `times` times over (the 5 GiB object is the file
- * five times; the 256 MiB one is the text file's first quarter).
+ * Runs a command on the first `bytes` of a file from disk (the page cache warmed first), its
+ * output counted by wc: on the file itself when that is all of it, else through `head -c`.
  */
-function md5sum(path: string, times = 1, bytes = times * statSync(path).size): string {
+function onDisk(command: string, path: string, bytes: number): WorkerResult {
+  spawnSync('sh', ['-c', 'head -c "$2" -- "$1" > /dev/null', 'sh', path, String(bytes)]);
+  const whole = bytes >= statSync(path).size;
+  const script = whole ? `${command} -- "$1" | wc -c` : `head -c "$2" -- "$1" | ${command} | wc -c`;
+  const started = process.hrtime.bigint();
+  const run = spawnSync('sh', ['-c', script, 'sh', path, String(bytes)], { encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`${command} failed: ${run.stderr}`);
+  return {
+    seconds: Number(process.hrtime.bigint() - started) / 1e9,
+    cpuSeconds: 0,
+    maxRssMiB: 0,
+    bytesOut: Number(run.stdout.trim()),
+  };
+}
+
+/** md5sum of the first `bytes` of `path` read over and over (an object bigger than the file). */
+function md5sum(path: string, bytes: number): string {
+  const times = Math.ceil(bytes / statSync(path).size);
   const run = spawnSync(
     'sh',
     [
@@ -112,32 +157,30 @@ function md5sum(path: string, times = 1, bytes = times * statSync(path).size): s
   return run.stdout.split(' ')[0]!;
 }
 
-async function uploadFile(s3: S3Client, key: string, path: string, size?: number) {
+/** The outside tool's test of an archive, and the MD5 of what it extracts. */
+function judge(path: string, format: string): { test: boolean; md5: string; detail: string } {
+  const [testCommand, extract] =
+    format === 'zip'
+      ? ['unzip -tq "$1"', 'unzip -p "$1"']
+      : format === 'gzip'
+        ? ['gzip -t "$1"', 'gzip -dc "$1"']
+        : ['zstd -qt "$1"', 'zstd -qdc "$1"'];
+  const test = spawnSync('sh', ['-c', testCommand, 'sh', path], { encoding: 'utf8' });
+  const md5 = spawnSync('sh', ['-c', `${extract} | md5sum`, 'sh', path], { encoding: 'utf8' });
+  return {
+    test: test.status === 0,
+    md5: md5.stdout.split(' ')[0] ?? '',
+    detail: `${test.stdout}${test.stderr}`.trim().split('\n').pop() ?? '',
+  };
+}
+
+async function uploadFile(s3: S3Client, key: string, path: string) {
   const uploaded = await new Upload({
     client: s3,
     partSize: 10 * MiB, // fauxqs accepts request bodies up to 11 MiB
-    params: {
-      Bucket: BUCKET,
-      Key: key,
-      Body: createReadStream(path, size ? { end: size - 1 } : {}),
-      // lib-storage counts parts from the file's size on disk unless told the length read.
-      ...(size ? { ContentLength: size } : {}),
-    },
+    params: { Bucket: BUCKET, Key: key, Body: createReadStream(path) },
   }).done();
   return (uploaded.ETag ?? '').replace(/"/g, '');
-}
-
-const rate = (bytes: number, seconds: number): number => bytes / seconds / MB;
-const mbps = (bytes: number, seconds: number): string => rate(bytes, seconds).toFixed(0);
-const mib = (n: number): string => `${n.toFixed(0)} MiB`;
-const times = (ratio: number): string => `${ratio.toFixed(2)}x`;
-/** One table line: a label, then right-aligned columns. */
-const row = (label: string, ...columns: string[]): string =>
-  `${label.padEnd(52)}${columns.map((column) => column.padStart(10)).join('')}`.trimEnd();
-
-/** Arguments of one compress worker run (the worker parses the same function config). */
-function compressArgs(endpoint: string, key: string, size: number, eTag: string) {
-  return ['compress', endpoint, BUCKET, key, size, eTag, LEVEL];
 }
 
 async function main(): Promise<void> {
@@ -145,180 +188,467 @@ async function main(): Promise<void> {
   const worker = await bundleWorker(
     join(__dirname, 'compress', 'worker.ts'),
     join(work, 'compress-worker.js'),
-    {
-      // The same aliases as the function's own build, so the benchmark measures what ships.
-      alias: functionAliases(join(root, 'packages', 'compress')),
-    },
+    // The same aliases as the function's own build, so the benchmark measures what ships.
+    { alias: functionAliases(join(root, 'packages', 'compress')) },
   );
-  const { say, target, finish } = createReport('compress');
-  const chunkKiB = COMPRESSOR_CHUNK_SIZE / 1024;
+  const report = createReport('compress');
+  const { say, target, record } = report;
   say(
-    `compress benchmark: Node ${process.version}, ${cpus().length} cores, level ${LEVEL}, median of ${RUNS} runs`,
+    `compress benchmark: Node ${process.version}, ${CORES} cores, level ${LEVEL} (zstd ${ZSTD_LEVEL}), ` +
+      `median of ${RUNS} interleaved runs, compared at ${label(COMPARE)}, sizes ${SIZES.map(label).join(', ')}`,
   );
+  // Other jobs share this machine: the load says how much (ratios are measured back to back).
+  const load = (): string =>
+    loadavg()
+      .map((n) => n.toFixed(1))
+      .join(' ');
+  say(`load average at the start: ${load()} (1, 5, 15 min; ${CORES} cores)`);
+  record('setup', {
+    node: process.version,
+    cores: CORES,
+    runs: RUNS,
+    compare: COMPARE,
+    sizes: SIZES,
+    loadAtStart: loadavg(),
+  });
 
-  const files = [
-    {
-      label: 'text',
-      path: join(work, '1gib.txt'),
-      block: (i: number) => textBlock(4 * MiB, 1 + (i % 8)),
-    },
-    // The checksum benchmark's random file, reused when it is already there.
-    { label: 'random', path: join(work, '1gib.bin'), block: () => randomBytes(16 * MiB) },
-  ];
-  for (const file of files) await ensureFile(file.path, GiB, file.block);
-  const [text, random] = files as [(typeof files)[0], (typeof files)[0]];
-  const expected = {
-    text: md5sum(text.path),
-    random: md5sum(random.path),
-    random5: md5sum(random.path, 5),
-    quarter: md5sum(text.path, 1, GiB / 4),
-  };
-  const disk = Object.fromEntries(files.map((file) => [file.label, gzipOnDisk(file.path)]));
+  const text = join(work, '1gib.txt');
+  const random = join(work, '1gib.bin');
+  await ensureFile(text, GiB, (i) => textBlock(4 * MiB, 1 + (i % 8)));
+  // The checksum benchmark's random file, reused when it is already there.
+  await ensureFile(random, GiB, () => randomBytes(16 * MiB));
+  const files = { text, random };
+  type Kind = keyof typeof files;
 
-  // 1. Against the benchmark endpoint: the function's own throughput.
-  const sources = {
-    'incoming/one-gib.text': fileSource(text.path, GiB, 'bench-text'),
-    'incoming/one-gib.random': fileSource(random.path, GiB, 'bench-random'),
-    'incoming/quarter.text': fileSource(text.path, GiB / 4, 'bench-quarter'),
-    'incoming/five-gib.random': fileSource(random.path, 5 * GiB, 'bench-five'),
-  };
-  const sink = await startBenchS3({ bucket: BUCKET, objects: sources });
-  /** A run counts only if it hashed the original right and the endpoint took the whole archive. */
-  const check = (run: WorkerResult, key: string, md5: string): void => {
-    const archive = `processed/${key.slice('incoming/'.length)}.zip`;
-    if (run.md5 !== md5) throw new Error(`compress hashed ${key} wrong: ${run.md5}`);
-    if (sink.written(archive) !== run.bytesOut) {
-      throw new Error(`${archive}: ${sink.written(archive)} bytes stored, ${run.bytesOut} written`);
+  const sources: Record<string, SourceObject> = {};
+  const expected: Record<string, string> = {};
+  const keyOf = (kind: Kind, size: number): string => {
+    const key = `incoming/${kind}-${size}`;
+    if (!sources[key]) {
+      sources[key] = fileSource(files[kind], size, `bench-${kind}-${size}`);
+      expected[key] = md5sum(files[kind], size);
     }
+    return key;
   };
-  const peaks: Record<string, number> = {};
-  try {
-    for (const file of files) {
-      const key = `incoming/one-gib.${file.label}`;
-      const eTag = sources[key as keyof typeof sources].eTag;
-      const plain = await measure(worker, ['zlib', sink.endpoint, BUCKET, key, LEVEL]);
-      const tuned = await measure(worker, [
-        'zlib',
-        sink.endpoint,
+  for (const kind of ['text', 'random'] as const) keyOf(kind, COMPARE);
+  for (const size of SIZES) keyOf('text', size);
+  const largest = Math.max(...SIZES);
+  if (largest > COMPARE) keyOf('random', largest);
+
+  const sink = await startBenchS3({ bucket: BUCKET, objects: sources });
+  const keptDir = join(work, 'compress-kept');
+  rmSync(keptDir, { recursive: true, force: true });
+  const keeper = await startBenchS3({ bucket: BUCKET, objects: sources, keepDir: keptDir });
+  const env = { ...process.env, POWERTOOLS_LOG_LEVEL: 'ERROR' };
+
+  /** One run of the function; it must have hashed right, been stored whole and deleted. */
+  const compress = async (
+    endpoint: typeof sink,
+    key: string,
+    settings: Record<string, string>,
+  ): Promise<WorkerResult> => {
+    const source = sources[key]!;
+    const run = await runWorker<WorkerResult>(
+      worker,
+      [
+        'compress',
+        endpoint.endpoint,
         BUCKET,
         key,
-        LEVEL,
-        COMPRESSOR_CHUNK_SIZE,
-      ]);
-      const fn = await measure(worker, compressArgs(sink.endpoint, key, GiB, eTag));
-      check(fn, key, expected[file.label as 'text' | 'random']);
-      const base = Math.max(rate(GiB, plain.seconds), rate(GiB, tuned.seconds));
-      const ratio = rate(GiB, fn.seconds) / base;
-      const gzip = disk[file.label]!;
-      peaks[file.label] = fn.maxRssMiB;
-      const outIn = (bytesOut: number): string => (bytesOut / GiB).toFixed(3);
-      say('');
-      say(row(`1 GiB ${file.label}`, 'MB/s', 'peak RSS', 'out/in', 'vs zlib'));
-      say(
-        row(
-          `  gzip -${LEVEL} on the same bytes from disk`,
-          mbps(GiB, gzip.seconds),
-          'n/a',
-          outIn(gzip.bytesOut),
-          times(rate(GiB, gzip.seconds) / base),
-        ),
-      );
-      for (const [name, run] of [
-        ['  plain GetObject + zlib stream, 16 KiB chunks', plain],
-        [`  plain GetObject + zlib stream, ${chunkKiB} KiB chunks`, tuned],
-        ['  compress function (zip, MD5, upload, rewrite)', fn],
-      ] as const) {
-        say(
-          row(
-            name,
-            mbps(GiB, run.seconds),
-            mib(run.maxRssMiB),
-            outIn(run.bytesOut),
-            times(rate(GiB, run.seconds) / base),
-          ),
-        );
-      }
-      const baseCpu = Math.min(plain.cpuSeconds, tuned.cpuSeconds);
-      say(
-        `  (own CPU: zlib stream ${mbps(GiB, baseCpu)} MB per CPU-s, function ${mbps(GiB, fn.cpuSeconds)} MB per CPU-s = ${times(baseCpu / fn.cpuSeconds)})`,
-      );
-      target(`compress >= 0.9x the faster plain zlib stream (1 GiB ${file.label})`, ratio >= 0.9);
-      target(
-        `peak RSS <= ${RSS_LIMIT_MIB} MiB (1 GiB ${file.label})`,
-        fn.maxRssMiB <= RSS_LIMIT_MIB,
+        String(source.size),
+        source.eTag,
+        JSON.stringify({ LEVEL: String(LEVEL), ZSTD_LEVEL: String(ZSTD_LEVEL), ...settings }),
+      ],
+      env,
+    );
+    if (run.md5 !== expected[key]) throw new Error(`compress hashed ${key} wrong: ${run.md5}`);
+    if (endpoint.written(run.archive!) !== run.bytesOut) {
+      throw new Error(
+        `${run.archive}: ${endpoint.written(run.archive!)} stored, ${run.bytesOut} written`,
       );
     }
+    if (settings.DELETE_SOURCE !== 'false' && run.sourceAction !== 'deleted') {
+      throw new Error(`${key}: the original was ${run.sourceAction}, not deleted`);
+    }
+    return run;
+  };
+  const plainZlib = (key: string, chunkSize = COMPRESSOR_CHUNK_SIZE): Promise<WorkerResult> =>
+    runWorker<WorkerResult>(
+      worker,
+      ['zlib', sink.endpoint, BUCKET, key, String(LEVEL), String(chunkSize)],
+      env,
+    );
 
-    // 2. Flat in size: a quarter of the text, and the random file five times over.
-    const quarter = await measure(
-      worker,
-      compressArgs(sink.endpoint, 'incoming/quarter.text', GiB / 4, 'bench-quarter'),
-    );
-    const five = await measure(
-      worker,
-      compressArgs(sink.endpoint, 'incoming/five-gib.random', 5 * GiB, 'bench-five'),
-      1,
-    );
-    check(quarter, 'incoming/quarter.text', expected.quarter);
-    check(five, 'incoming/five-gib.random', expected.random5);
-    const fiveArchive = sink.written('processed/five-gib.random.zip') ?? 0;
-    say('');
-    say(row('Peak RSS by object size (compress function)', 'MB/s', 'peak RSS'));
-    say(row('  256 MiB text', mbps(GiB / 4, quarter.seconds), mib(quarter.maxRssMiB)));
-    say(row('    1 GiB text', '', mib(peaks.text!)));
-    say(row('    1 GiB random', '', mib(peaks.random!)));
-    say(
-      row(
-        `    5 GiB random (one run; ${(fiveArchive / GiB).toFixed(3)} GiB Zip64 archive)`,
-        mbps(5 * GiB, five.seconds),
-        mib(five.maxRssMiB),
-      ),
-    );
-    target(`peak RSS <= ${RSS_LIMIT_MIB} MiB (5 GiB random)`, five.maxRssMiB <= RSS_LIMIT_MIB);
-    const largest = Math.max(peaks.text!, peaks.random!, five.maxRssMiB);
-    target(
-      `peak RSS flat in size (largest <= 256 MiB object's + ${FLAT_SLACK_MIB} MiB)`,
-      largest <= quarter.maxRssMiB + FLAT_SLACK_MIB,
-    );
-  } finally {
-    await sink.close();
+  const pigz = `pigz -${LEVEL} -p ${CORES} -c`;
+  const zstdCli = `zstd -${ZSTD_LEVEL} -T${CORES} -q -c`;
+  const variants: Record<string, (kind: Kind) => Promise<WorkerResult> | WorkerResult> = {
+    pigz: (kind) => onDisk(pigz, files[kind], COMPARE),
+    zlib: (kind) => plainZlib(keyOf(kind, COMPARE)),
+    today: (kind) => compress(sink, keyOf(kind, COMPARE), { ENGINE: 'stream' }),
+    blocks: (kind) => compress(sink, keyOf(kind, COMPARE), {}),
+    blocks1: (kind) => compress(sink, keyOf(kind, COMPARE), { WORKERS: '1' }),
+    zstdCli: (kind) => onDisk(zstdCli, files[kind], COMPARE),
+    zstd: (kind) => compress(sink, keyOf(kind, COMPARE), { FORMAT: 'zstd' }),
+  };
+  const plan: Record<Kind, string[]> = {
+    text: ['pigz', 'zlib', 'today', 'blocks', 'blocks1', 'zstdCli', 'zstd'],
+    random: ['pigz', 'zlib', 'today', 'blocks', 'zstdCli', 'zstd'],
+  };
+  if (CHUNK_SIZES) {
+    variants.stream16 = (kind) =>
+      compress(sink, keyOf(kind, COMPARE), { ENGINE: 'stream', STREAM_CHUNK_KB: '16' });
+    plan.text.push('stream16');
+    plan.random.push('stream16');
   }
 
-  // 3. The same against the S3 emulator (a second process on the same two cores), for comparison.
-  const emulator = await startEmulator();
-  const s3 = testClient(emulator.endpoint);
+  const results: Record<Kind, Record<string, Measured>> = { text: {}, random: {} };
+  const gzip: Record<Kind, WorkerResult> = {
+    text: onDisk(`gzip -${LEVEL} -c`, text, COMPARE),
+    random: onDisk(`gzip -${LEVEL} -c`, random, COMPARE),
+  };
+  const peaks: { name: string; size: number; result: Measured }[] = [];
+  const checks: { name: string; ok: boolean; detail: string }[] = [];
   try {
-    await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
-    say('');
-    say(row('Against the S3 emulator (shares the 2 cores)', 'MB/s', 'peak RSS', 'vs zlib'));
-    for (const file of files) {
-      const key = `incoming/one-gib.${file.label}`;
-      const eTag = await uploadFile(s3, key, file.path);
-      const plain = await measure(worker, ['zlib', emulator.endpoint, BUCKET, key, LEVEL]);
-      const fn = await measure(worker, compressArgs(emulator.endpoint, key, GiB, eTag));
+    // 1. The comparisons, interleaved round by round.
+    for (const kind of ['text', 'random'] as const) {
+      const runs: Record<string, WorkerResult[]> = {};
+      for (let round = 0; round < RUNS; round++) {
+        for (const name of plan[kind]) {
+          (runs[name] ??= []).push(await variants[name]!(kind));
+        }
+      }
+      for (const [name, list] of Object.entries(runs)) results[kind][name] = summarize(list);
+    }
+
+    for (const kind of ['text', 'random'] as const) {
+      const r = results[kind];
+      const size = COMPARE;
+      const outIn = (bytes: number): string => (bytes / size).toFixed(3);
+      const base = kind === 'text' ? r.pigz! : r.today!;
+      const line = (name: string, run: WorkerResult | Measured, rss: boolean): string =>
+        row(
+          name,
+          mbps(size, run.seconds),
+          rss && run.maxRssMiB ? mib(run.maxRssMiB) : 'n/a',
+          outIn(run.bytesOut),
+          times(base.seconds / run.seconds),
+          times(r.zlib!.seconds / run.seconds),
+        );
+      say('');
       say(
         row(
-          `  1 GiB ${file.label}: plain zlib stream, 16 KiB chunks`,
-          mbps(GiB, plain.seconds),
-          mib(plain.maxRssMiB),
+          `${label(size)} ${kind}, zip/gzip`,
+          'MB/s',
+          'peak RSS',
+          'out/in',
+          kind === 'text' ? 'vs pigz' : 'vs today',
+          'vs zlib',
+        ),
+      );
+      say(line(`  gzip -${LEVEL} on the same bytes from disk (once)`, gzip[kind], false));
+      say(line(`  ${pigz.replace(' -c', '')} on the same bytes from disk`, r.pigz!, false));
+      say(line('  plain GetObject + one zlib stream (2 MiB chunks)', r.zlib!, true));
+      say(line("  today's function: ENGINE=stream (one zlib stream)", r.today!, true));
+      if (r.stream16)
+        say(line('    the same with STREAM_CHUNK_KB=16 (zlib default)', r.stream16, true));
+      if (r.blocks1) say(line('  compress, blocks on 1 thread (WORKERS=1)', r.blocks1, true));
+      const blocks = r.blocks!;
+      say(
+        line(
+          `  compress, blocks on ${blocks.runs[0]!.workers || CORES} threads (${blocks.runs[0]!.compression})`,
+          blocks,
+          true,
+        ),
+      );
+      say(
+        `  (own CPU: zlib stream ${mbps(size, r.zlib!.cpuSeconds)} MB per CPU-s, today ${mbps(size, r.today!.cpuSeconds)}, ` +
+          `blocks ${mbps(size, blocks.cpuSeconds)}; every function run: zip, MD5, upload, rewrite, verify, delete)`,
+      );
+      record(`${kind}.zip`, {
+        gzip: gzip[kind],
+        ...Object.fromEntries(
+          Object.entries(r).map(([name, m]) => [
+            name,
+            { ...m, runs: undefined, mbPerSecond: rate(size, m.seconds) },
+          ]),
+        ),
+      });
+
+      const zstd = r.zstd!;
+      say('');
+      say(row(`${label(size)} ${kind}, zstd`, 'MB/s', 'peak RSS', 'out/in', 'vs CLI'));
+      say(
+        row(
+          `  ${zstdCli.replace(' -q -c', '')} on the same bytes from disk`,
+          mbps(size, r.zstdCli!.seconds),
+          'n/a',
+          outIn(r.zstdCli!.bytesOut),
           times(1),
         ),
       );
       say(
         row(
-          `  1 GiB ${file.label}: compress function`,
-          mbps(GiB, fn.seconds),
-          mib(fn.maxRssMiB),
-          times(plain.seconds / fn.seconds),
+          `  compress FORMAT=zstd, blocks on ${zstd.runs[0]!.workers || CORES} threads`,
+          mbps(size, zstd.seconds),
+          mib(zstd.maxRssMiB!),
+          outIn(zstd.bytesOut),
+          times(r.zstdCli!.seconds / zstd.seconds),
         ),
       );
+
+      if (kind === 'text') {
+        target(
+          `deflate >= 0.95x ${pigz.replace(' -c', '')} (${label(size)} text): ${times(r.pigz!.seconds / blocks.seconds)}`,
+          r.pigz!.seconds / blocks.seconds >= 0.95,
+        );
+        target(
+          `deflate >= 1.8x the plain single-stream zlib (${label(size)} text): ${times(r.zlib!.seconds / blocks.seconds)}`,
+          r.zlib!.seconds / blocks.seconds >= 1.8,
+        );
+        target(
+          `deflate output <= 1.01x gzip -${LEVEL}'s size (${label(size)} text): ${(blocks.bytesOut / gzip.text.bytesOut).toFixed(4)}x`,
+          blocks.bytesOut <= 1.01 * gzip.text.bytesOut,
+        );
+        target(
+          `zstd >= 0.9x ${zstdCli.replace(' -q -c', '')} (${label(size)} text): ${times(r.zstdCli!.seconds / zstd.seconds)}`,
+          r.zstdCli!.seconds / zstd.seconds >= 0.9,
+        );
+      } else {
+        target(
+          `random >= 5x today's function (${label(size)} random, ${blocks.runs[0]!.compression}): ${times(r.today!.seconds / blocks.seconds)}`,
+          r.today!.seconds / blocks.seconds >= 5,
+        );
+      }
+      for (const name of ['blocks', 'zstd'] as const) {
+        target(
+          `peak RSS <= ${RSS_LIMIT_MIB} MiB (${label(size)} ${kind}, ${name === 'zstd' ? 'zstd' : 'zip'}): ${mib(r[name]!.maxRssMiB!)}`,
+          r[name]!.maxRssMiB! <= RSS_LIMIT_MIB,
+        );
+      }
+      peaks.push({ name: `${kind}`, size, result: blocks });
     }
+
+    // 2. Peak RSS by size (the comparison size is measured above). Larger runs go through the
+    // keeping endpoint, so their archives (Zip64 past 4 GiB) are judged below as well.
+    for (const size of SIZES.filter((s) => s !== COMPARE)) {
+      const big = size > COMPARE;
+      const runs = [];
+      for (let round = 0; round < (big ? 1 : RUNS); round++)
+        runs.push(await compress(big ? keeper : sink, keyOf('text', size), {}));
+      peaks.push({ name: 'text', size, result: summarize(runs) });
+      if (big) checks.push(check(keeper, keyOf('text', size), 'zip', runs[0]!));
+    }
+    if (largest > COMPARE) {
+      const run = await compress(keeper, keyOf('random', largest), {});
+      peaks.push({ name: 'random', size: largest, result: summarize([run]) });
+      checks.push(check(keeper, keyOf('random', largest), 'zip', run));
+    }
+    peaks.sort((a, b) => a.size - b.size);
+    say('');
+    say(row('Peak RSS by object size (compress, zip, blocks)', 'MB/s', 'peak RSS', 'out/in'));
+    for (const { name, size, result } of peaks) {
+      const zip64 = result.bytesOut > 0xfffffffe ? ', Zip64' : '';
+      const once = result.runs.length === 1 && RUNS > 1 ? ', one run' : '';
+      say(
+        row(
+          `  ${label(size)} ${name} (${result.runs[0]!.compression}${zip64}${once})`,
+          mbps(size, result.seconds),
+          mib(result.maxRssMiB!),
+          (result.bytesOut / size).toFixed(3),
+        ),
+      );
+      if (size !== COMPARE) {
+        target(
+          `peak RSS <= ${RSS_LIMIT_MIB} MiB (${label(size)} ${name}): ${mib(result.maxRssMiB!)}`,
+          result.maxRssMiB! <= RSS_LIMIT_MIB,
+        );
+      }
+    }
+    record(
+      'peaks',
+      peaks.map(({ name, size, result }) => ({
+        name,
+        size,
+        maxRssMiB: result.maxRssMiB,
+        seconds: result.seconds,
+      })),
+    );
+    if (new Set(peaks.map((p) => p.size)).size > 1) {
+      const smallest = peaks[0]!.result.maxRssMiB!;
+      const most = Math.max(...peaks.map((p) => p.result.maxRssMiB!));
+      target(
+        `peak RSS flat in size (largest ${mib(most)} <= smallest object's ${mib(smallest)} + ${FLAT_SLACK_MIB} MiB)`,
+        most <= smallest + FLAT_SLACK_MIB,
+      );
+    }
+
+    // 3. Every format's archive, kept this time and judged by the tool that reads it.
+    for (const kind of ['text', 'random'] as const) {
+      for (const format of ['zip', 'gzip', 'zstd']) {
+        const key = keyOf(kind, COMPARE);
+        const run = await compress(keeper, key, { FORMAT: format, DELETE_SOURCE: 'true' });
+        checks.push(check(keeper, key, format, run));
+      }
+    }
+    say('');
+    say('Archives judged by outside tools (bytes kept by the endpoint)');
+    for (const { name, ok, detail } of checks) {
+      say(`  ${ok ? 'ok  ' : 'BAD '} ${name}${ok ? '' : `: ${detail}`}`);
+    }
+    target(
+      `every archive passes unzip -t / gzip -t / zstd -t and extracts to the input's MD5 (${checks.length} archives)`,
+      checks.length > 0 && checks.every((c) => c.ok),
+    );
+    record('checks', checks);
+
+    // 4. The sizing model: throughput by Lambda memory.
+    sizingTable(results.text, results.random);
   } finally {
-    s3.destroy();
-    await emulator.stop();
+    await sink.close();
+    await keeper.close();
+    rmSync(keptDir, { recursive: true, force: true });
   }
 
-  process.exit(finish());
+  if (EMULATOR) await againstEmulator();
+  say('');
+  say(`load average at the end: ${load()}`);
+  record('loadAtEnd', loadavg());
+  process.exit(report.finish());
+
+  function check(endpoint: typeof keeper, key: string, format: string, run: WorkerResult) {
+    const path = endpoint.kept(run.archive!);
+    const name = `${format}, ${label(sources[key]!.size)} ${key.includes('random') ? 'random' : 'text'} (${run.compression}, ${(run.bytesOut / GiB).toFixed(3)} GiB archive)`;
+    if (!path) return { name, ok: false, detail: 'not kept' };
+    const judged = judge(path, format);
+    rmSync(path, { force: true });
+    const ok = judged.test && judged.md5 === expected[key];
+    return { name, ok, detail: `${judged.detail}; md5 ${judged.md5}, expected ${expected[key]}` };
+  }
+
+  /**
+   * Throughput by Lambda memory. Each function run's CPU time (all its threads: main, hash,
+   * compression) says what one fully used vCPU does, whatever else ran on the machine: the
+   * model gives v vCPUs v times that, up to the cores the run kept busy (CPU-s / wall-s) for
+   * stored data, which the main and hash threads carry. Wall-clock rates per core are printed
+   * beside it; they are lower when other jobs share the cores.
+   */
+  function sizingTable(textRuns: Record<string, Measured>, randomRuns: Record<string, Measured>) {
+    const size = COMPARE;
+    const perCpu = (m: Measured): number => size / m.cpuSeconds / MB;
+    const busy = (m: Measured): number => m.cpuSeconds / m.seconds;
+    const text = perCpu(textRuns.blocks!);
+    const zstd = perCpu(textRuns.zstd!);
+    const stored = perCpu(randomRuns.blocks!);
+    const storedCores = busy(randomRuns.blocks!);
+    const threads = textRuns.blocks!.runs[0]!.workers || CORES;
+    say('');
+    say(
+      `Throughput by Lambda memory (model: per vCPU, what a CPU-second of the function did above: ` +
+        `text deflate ${text.toFixed(1)} MB, zstd ${zstd.toFixed(1)} MB, stored ${stored.toFixed(0)} MB on at most ` +
+        `${storedCores.toFixed(1)} vCPUs, as many as that run kept busy)`,
+    );
+    say(
+      `  (wall clock here: text ${(rate(size, textRuns.blocks!.seconds) / threads).toFixed(1)} MB/s per core on ${threads} threads, ` +
+        `${rate(size, textRuns.blocks1!.seconds).toFixed(1)} MB/s on 1 thread; the cores were shared with other jobs)`,
+    );
+    say(
+      `  ${'memory'.padEnd(10)}${['vCPUs', 'threads', 'text MB/s', 'zstd MB/s', 'random MB/s', `text in ${LAMBDA_TIMEOUT_S} s`].map((c) => c.padStart(15)).join('')}`,
+    );
+    const table = [];
+    for (const memory of [512, 1024, 1769, 3008, 3538, 5307, 7076, 8845, 10240]) {
+      const vcpus = Math.min(6, memory / LAMBDA_MB_PER_VCPU);
+      const entry = {
+        memory,
+        vcpus,
+        threads: Math.max(1, Math.ceil(vcpus - 1e-9)),
+        text: text * vcpus,
+        zstd: zstd * vcpus,
+        random: stored * Math.min(vcpus, storedCores),
+        textIn900sGB: (text * vcpus * LAMBDA_TIMEOUT_S) / 1000,
+      };
+      table.push(entry);
+      say(
+        `  ${`${memory} MB`.padEnd(10)}${[
+          vcpus.toFixed(2),
+          String(entry.threads),
+          entry.text.toFixed(0),
+          entry.zstd.toFixed(0),
+          entry.random.toFixed(0),
+          `${entry.textIn900sGB.toFixed(1)} GB`,
+        ]
+          .map((c) => c.padStart(15))
+          .join('')}`,
+      );
+    }
+    record('sizing', { text, zstd, stored, storedCores, table });
+  }
+
+  async function againstEmulator(): Promise<void> {
+    const emulator = await startEmulator();
+    const s3 = testClient(emulator.endpoint);
+    try {
+      await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+      say('');
+      say(row('Against the S3 emulator (shares the cores)', 'MB/s', 'peak RSS', 'vs zlib'));
+      for (const kind of ['text', 'random'] as const) {
+        const key = `incoming/emulated-${kind}`;
+        const eTag = await uploadFile(s3, key, files[kind]);
+        const runs = { zlib: [] as WorkerResult[], fn: [] as WorkerResult[] };
+        for (let round = 0; round < RUNS; round++) {
+          runs.zlib.push(
+            await runWorker<WorkerResult>(
+              worker,
+              [
+                'zlib',
+                emulator.endpoint,
+                BUCKET,
+                key,
+                String(LEVEL),
+                String(COMPRESSOR_CHUNK_SIZE),
+              ],
+              env,
+            ),
+          );
+          runs.fn.push(
+            await runWorker<WorkerResult>(
+              worker,
+              [
+                'compress',
+                emulator.endpoint,
+                BUCKET,
+                key,
+                String(GiB),
+                eTag,
+                '{"DELETE_SOURCE":"false"}',
+              ],
+              env,
+            ),
+          );
+        }
+        const plain = summarize(runs.zlib);
+        const fn = summarize(runs.fn);
+        say(
+          row(
+            `  1 GiB ${kind}: plain zlib stream`,
+            mbps(GiB, plain.seconds),
+            mib(plain.maxRssMiB!),
+            times(1),
+          ),
+        );
+        say(
+          row(
+            `  1 GiB ${kind}: compress (${fn.runs[0]!.compression}, DELETE_SOURCE=false)`,
+            mbps(GiB, fn.seconds),
+            mib(fn.maxRssMiB!),
+            times(plain.seconds / fn.seconds),
+          ),
+        );
+      }
+    } finally {
+      s3.destroy();
+      await emulator.stop();
+    }
+  }
 }
 
 main().catch((error: unknown) => {

@@ -1,24 +1,58 @@
 import { createHash } from 'node:crypto';
 import { pipeline, type Readable } from 'node:stream';
-import { createGzip } from 'node:zlib';
-import { ZipFile } from 'yazl';
-import { COMPRESSOR_CHUNK_SIZE, type Format } from './constants';
+import { blockArchive } from './blockArchive';
+import { COMPRESSOR_CHUNK_SIZE, type Compression, type Engine, type Format } from './constants';
+import { generatorStream } from './generatorStream';
 import { coalescingMeter, meter } from './meters';
-
-// patches/yazl@3.3.1.patch adds this option; it is passed to yazl's DeflateRaw.
-declare module 'yazl' {
-  interface Options {
-    compressionChunkSize: number;
-  }
-}
+import { streamArchive } from './streamArchive';
+import { checkTimeBudget, type TimeBudget } from './timeBudget';
 
 /** The one file an archive holds. */
 export interface ArchiveEntry {
-  /** Entry name inside a zip (see entryName); gzip stores no name. */
+  /** Entry name inside a zip (see entryName); gzip and zstd store no name. */
   name: string;
-  /** Exact byte count of the source: yazl checks it and picks Zip64 from it up front. */
+  /** Exact byte count of the source: checked, and Zip64 is decided from it up front. */
   size: number;
   mtime: Date;
+}
+
+/** How the archive is made; see config.ts for what each setting means. */
+export interface ArchiveOptions {
+  format: Format;
+  /** zlib level (zip, gzip) or zstd level. */
+  level: number;
+  /** zip/gzip only; zstd always uses blocks. */
+  engine: Engine;
+  /** Blocks engine: worker threads at most. */
+  workers: number;
+  /** Blocks engine: bytes per block (zip/gzip: the first is the sample). */
+  blockSize: number;
+  /** Blocks engine, zip/gzip: store the object when its sample deflates above this out/in. */
+  storeAboveRatio: number;
+  /** Stream engine: coalesced write and output chunk. */
+  chunkSize: number;
+  /** When given, an object that cannot be finished in time is refused up front. */
+  budget?: TimeBudget;
+  /** Told how the object is compressed before the first archive byte is handed out. */
+  onDecision?: (decision: ArchiveDecision) => void;
+}
+
+export const ARCHIVE_DEFAULTS: Omit<ArchiveOptions, 'format' | 'level'> = {
+  engine: 'blocks',
+  workers: 2,
+  blockSize: 1024 * 1024,
+  storeAboveRatio: 0.98,
+  chunkSize: COMPRESSOR_CHUNK_SIZE,
+};
+
+export interface ArchiveDecision {
+  compression: Compression;
+  /** Blocks engine: out/in of the deflated sample; undefined when none was taken. */
+  sampleRatio?: number;
+  /** The threshold the sample was held against (blocks engine). */
+  storeAboveRatio?: number;
+  /** Threads that compressed: worker threads (blocks; 0 when none were needed), 1 (stream). */
+  workers: number;
 }
 
 export interface ArchiveStats {
@@ -28,6 +62,8 @@ export interface ArchiveStats {
   bytesOut: number;
   /** Hex MD5 of the source bytes. */
   md5: string;
+  /** Known before the first archive byte; undefined until then. */
+  decision?: ArchiveDecision;
 }
 
 export interface ArchiveStream {
@@ -38,28 +74,76 @@ export interface ArchiveStream {
 }
 
 /**
- * Streams `source` through MD5 and a compressor into one archive, holding no more than the
- * streams' own buffers (a few 2 MiB chunks, measured at 4-8 MiB in flight): source →
- * MD5/count, coalesced into COMPRESSOR_CHUNK_SIZE writes → zip or gzip → count → output.
+ * Streams `source` through MD5 and a compressor into one archive, with no temp file and memory
+ * bounded whatever the object's size:
  *
- * zip: one deflated entry (stored at level 0) written by yazl, with a data descriptor; because
- * the size is given, yazl switches to Zip64 when the entry or the archive passes 4 GiB.
- * gzip: node:zlib's gzip, no file name, mtime 0 (the archive's key carries the name).
+ * - zip or gzip, ENGINE=blocks (default): blockArchive, deflate on `workers` threads (pigz's
+ *   method), or stored when the sample does not shrink;
+ * - zip or gzip, ENGINE=stream: streamArchive, one zlib stream (yazl for zip);
+ * - zstd: blockArchive, one zstd frame per block on `workers` threads (pzstd's method).
  *
- * yazl pipes its input internally and does not forward input errors, so they are forwarded here:
- * any failure destroys `output` with the error, and destroying `output` releases the source.
+ * The source is hashed (MD5) in order: by the blocks engine on a thread of its own, by the
+ * stream engine on this thread. Any failure destroys
+ * `output` with the error; destroying `output` (a failed upload) releases the source and stops
+ * the compressor's threads. With `budget`, an object that could not be finished in time is
+ * refused before anything starts: the source is released and WouldTimeOutError thrown.
  */
 export function archiveStream(
   source: Readable,
   entry: ArchiveEntry,
-  format: Format,
-  level: number,
+  settings: Pick<ArchiveOptions, 'format' | 'level'> & Partial<ArchiveOptions>,
 ): ArchiveStream {
-  const hash = createHash('md5');
+  const options: ArchiveOptions = { ...ARCHIVE_DEFAULTS, ...settings };
+  if (options.budget) {
+    try {
+      checkTimeBudget(entry.size, options.budget);
+    } catch (error) {
+      source.destroy();
+      throw error;
+    }
+  }
   let bytesIn = 0;
   let bytesOut = 0;
   let md5: string | undefined;
-  const input = coalescingMeter(COMPRESSOR_CHUNK_SIZE, (chunk) => {
+  let decision: ArchiveDecision | undefined;
+  const decide = (made: ArchiveDecision): void => {
+    decision = made;
+    options.onDecision?.(made);
+  };
+  const stats = (): ArchiveStats => ({ bytesIn, bytesOut, md5: md5 ?? '', decision });
+
+  if (options.format === 'zstd' || options.engine === 'blocks') {
+    const stop = new AbortController();
+    const chunks = blockArchive(
+      source,
+      entry,
+      options,
+      {
+        input: (chunk) => (bytesIn += chunk.length),
+        hashed: (digest) => (md5 = digest),
+        decided: (made) =>
+          decide(
+            made.compression === 'zstd'
+              ? made
+              : { ...made, storeAboveRatio: options.storeAboveRatio },
+          ),
+      },
+      stop.signal,
+    );
+    const output = generatorStream(
+      chunks,
+      (chunk) => (bytesOut += chunk.length),
+      // Given up (a failed upload) or failed: the threads stop and the source is released.
+      () => {
+        stop.abort();
+        source.destroy();
+      },
+    );
+    return { output, stats };
+  }
+
+  const hash = createHash('md5');
+  const input = coalescingMeter(options.chunkSize, (chunk) => {
     hash.update(chunk);
     bytesIn += chunk.length;
   });
@@ -70,25 +154,16 @@ export function archiveStream(
     output.destroy(error);
     source.destroy(error);
   };
-
-  if (format === 'gzip') {
-    pipeline(source, input, createGzip({ level, chunkSize: COMPRESSOR_CHUNK_SIZE }), output, fail);
-  } else {
-    const zip = new ZipFile();
-    zip.addReadStream(input, entry.name, {
-      size: entry.size,
-      mtime: entry.mtime,
-      compress: level > 0,
-      compressionLevel: level,
-      compressionChunkSize: COMPRESSOR_CHUNK_SIZE,
-    });
-    zip.end();
-    zip.on('error', fail);
-    pipeline(source, input, fail);
-    pipeline(zip.outputStream as Readable, output, fail);
-  }
-  return {
-    output,
-    stats: () => ({ bytesIn, bytesOut, md5: md5 ?? '' }),
-  };
+  pipeline(source, input, fail);
+  decide({ compression: options.level > 0 ? 'deflate' : 'stored', workers: 1 });
+  const compressed = streamArchive(
+    input,
+    entry,
+    options.format,
+    options.level,
+    options.chunkSize,
+    fail,
+  );
+  pipeline(compressed, output, fail);
+  return { output, stats };
 }

@@ -16,6 +16,7 @@ import {
   type SkipReason,
 } from '@s3-pipelines/s3-stream';
 import { archiveStream } from './archive';
+import { archiveOptions, levelOf } from './archiveOptions';
 import type { CompressConfig } from './config';
 import { ARCHIVE_METADATA, FORMATS, PROCESSOR, PROGRESS_EVERY_MS } from './constants';
 import { archiveKey, entryName, looksCompressed } from './keys';
@@ -58,7 +59,7 @@ function archiveMetadata(info: ObjectInfo, config: CompressConfig): Record<strin
     [ARCHIVE_METADATA.originalSize]: String(info.size),
     ...(info.contentType ? { [ARCHIVE_METADATA.originalContentType]: info.contentType } : {}),
     [ARCHIVE_METADATA.format]: config.FORMAT,
-    [ARCHIVE_METADATA.level]: String(config.LEVEL),
+    [ARCHIVE_METADATA.level]: String(levelOf(config)),
   };
 }
 
@@ -100,7 +101,7 @@ export async function finishAlreadyDone(
 export async function compressObject(
   ref: ObjectRef,
   config: CompressConfig,
-  { s3, logger, open }: ProcessContext,
+  { s3, logger, open, remainingMs }: ProcessContext,
 ): Promise<ProcessResult> {
   const location = archiveLocation(ref, config);
   if (!location) return skipped('outside-trigger');
@@ -122,11 +123,11 @@ export async function compressObject(
   const { contentType } = FORMATS[config.FORMAT];
   const metadata = archiveMetadata(info, config);
   const started = Date.now();
+  // Refuses up front what would not finish in time; records its decision in `metadata`.
   const archive = archiveStream(
     body,
     { name: entryName(info.key), size: info.size, mtime: info.lastModified ?? new Date(0) },
-    config.FORMAT,
-    config.LEVEL,
+    archiveOptions(config, info, remainingMs(), metadata),
   );
   const progress = setInterval(() => {
     const { bytesIn, bytesOut } = archive.stats();
@@ -162,11 +163,16 @@ export async function compressObject(
     contentType,
   );
 
+  const { decision } = archive.stats();
   const output: Record<string, unknown> = {
     archiveBucket: location.bucket,
     archive: location.key,
     format: config.FORMAT,
-    level: config.LEVEL,
+    level: levelOf(config),
+    compression: decision?.compression,
+    sampleRatio: decision?.sampleRatio ?? null,
+    storeAboveRatio: decision?.storeAboveRatio ?? null,
+    workers: decision?.workers,
     bytesIn,
     bytesOut,
     ratio: bytesIn > 0 ? Number((bytesOut / bytesIn).toFixed(4)) : null,

@@ -1,5 +1,9 @@
 import { envFlag, envList, triggerSettings, z } from '@s3-pipelines/s3-stream';
-import { DEFAULT_COMPRESSED_SUFFIXES, DEFAULT_COMPRESSED_TYPES } from './constants';
+import {
+  COMPRESSOR_CHUNK_SIZE,
+  DEFAULT_COMPRESSED_SUFFIXES,
+  DEFAULT_COMPRESSED_TYPES,
+} from './constants';
 
 /** A key prefix: empty, or ending with `/` is typical, but any prefix is allowed. */
 const prefix = (fallback: string) =>
@@ -17,15 +21,59 @@ export const CompressConfigSchema = z
     OUTPUT_BUCKET: z.string().default(''),
     /** Prefix of every archive key. Default `processed/`. */
     OUTPUT_PREFIX: prefix('processed/'),
-    /** `zip` (one deflated entry named after the original) or `gzip`. */
+    /** `zip` (one entry named after the original), `gzip` or `zstd`. */
     FORMAT: z
       .string()
       .trim()
       .toLowerCase()
       .default('zip')
-      .pipe(z.enum(['zip', 'gzip'])),
-    /** zlib level, 0 (store) to 9 (smallest). */
+      .pipe(z.enum(['zip', 'gzip', 'zstd'])),
+    /** zlib level for zip and gzip, 0 (store) to 9 (smallest). */
     LEVEL: z.coerce.number().int().min(0).max(9).default(6),
+    /** zstd level, 1 (fastest) to 19 (smallest); zstd's own default is 3. */
+    ZSTD_LEVEL: z.coerce.number().int().min(1).max(19).default(3),
+    /**
+     * Worker threads that compress BLOCK_SIZE_KB blocks: 0 = one per vCPU (in Lambda one per
+     * 1,769 MB of memory, at least one; elsewhere `os.availableParallelism()`), n = at most n.
+     */
+    WORKERS: z.coerce.number().int().min(0).max(64).default(0),
+    /**
+     * Block size in KiB (zstd: each block is one frame). Compression buffers at most
+     * 2 × workers × (2 × this + 32 KiB): each thread holds a block and its output and has the
+     * next block queued.
+     */
+    BLOCK_SIZE_KB: z.coerce.number().int().min(64).max(16384).default(1024),
+    /**
+     * zip/gzip: the first block is deflated as a sample; when its out/in is above this ratio the
+     * whole object is stored instead (zip method 0, stored deflate blocks in gzip), which costs
+     * no CPU. 1 stores only what deflate cannot shrink at all.
+     */
+    STORE_ABOVE_RATIO: z.coerce.number().min(0).max(1).default(0.98),
+    /**
+     * zip/gzip: `blocks` (parallel deflate) or `stream` (one zlib stream, as before blocks
+     * existed: one core, no store decision; kept for comparison). zstd always uses blocks.
+     */
+    ENGINE: z
+      .string()
+      .trim()
+      .toLowerCase()
+      .default('blocks')
+      .pipe(z.enum(['blocks', 'stream'])),
+    /** ENGINE=stream: the stream's coalesced writes and output chunks, in KiB (16 = zlib's). */
+    STREAM_CHUNK_KB: z.coerce
+      .number()
+      .int()
+      .min(16)
+      .max(16384)
+      .default(COMPRESSOR_CHUNK_SIZE / 1024),
+    /**
+     * The compression rate per vCPU the function counts on: an object that would not finish
+     * within the invocation's remaining time at this rate fails permanently before it is read,
+     * instead of timing out on every retry. 0 turns the check off.
+     */
+    MIN_MB_PER_SECOND_PER_VCPU: z.coerce.number().min(0).default(10),
+    /** Set by Lambda; the function's vCPUs follow from it (one per 1,769 MB). */
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: z.coerce.number().int().min(1).optional(),
     /** Delete the original once the archive is written and verified. */
     DELETE_SOURCE: envFlag(true),
     /** Skip objects that are already compressed (by suffix or content type). */

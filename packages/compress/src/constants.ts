@@ -1,13 +1,28 @@
 /** The `processor` metadata value of every archive; also how the function knows its own outputs. */
 export const PROCESSOR = 'compress';
 
-export type Format = 'zip' | 'gzip';
+export type Format = 'zip' | 'gzip' | 'zstd';
 
 /** What each format appends to the key, and the Content-Type the archive is stored with. */
 export const FORMATS: Record<Format, { extension: string; contentType: string }> = {
   zip: { extension: '.zip', contentType: 'application/zip' },
   gzip: { extension: '.gz', contentType: 'application/gzip' },
+  zstd: { extension: '.zst', contentType: 'application/zstd' },
 };
+
+/**
+ * How the bytes were packed, as the archive's `compression` metadata and the report's
+ * `compression` say: deflate (zip method 8, or gzip), stored (zip method 0, or gzip of stored
+ * deflate blocks) or zstd.
+ */
+export type Compression = 'deflate' | 'stored' | 'zstd';
+
+/**
+ * How zip and gzip are deflated: `blocks` splits the input into blocks deflated on worker
+ * threads (pigz's method); `stream` is one zlib stream on libuv's thread pool, the only engine
+ * before blocks existed, kept so that the benchmark can measure against it in the same run.
+ */
+export type Engine = 'blocks' | 'stream';
 
 /** Metadata keys the archive carries beside the layer's `source-*` and `processor` keys. */
 export const ARCHIVE_METADATA = {
@@ -17,6 +32,12 @@ export const ARCHIVE_METADATA = {
   originalMd5: 'original-md5',
   format: 'format',
   level: 'level',
+  /** `deflate`, `stored` or `zstd` (see Compression). */
+  compression: 'compression',
+  /** out/in of the sample (the first block) deflated, when one was taken. */
+  sampleRatio: 'sample-ratio',
+  /** The STORE_ABOVE_RATIO the sample was held against. */
+  storeAboveRatio: 'store-above-ratio',
 } as const;
 
 /** Suffixes (lower case) of files that are already compressed archives. */
@@ -59,6 +80,16 @@ export const DEFAULT_COMPRESSED_TYPES = [
  * round trip decided its throughput (measured in the compress benchmark, see docs/compress.md).
  */
 export const COMPRESSOR_CHUNK_SIZE = 2 * 1024 * 1024;
+
+/**
+ * Deflate's window: each block is primed with this much of the input before it (pigz's method),
+ * so matches reach back across block boundaries as in one stream.
+ */
+export const DEFLATE_WINDOW = 32 * 1024;
+
+/** Lambda gives one vCPU per this many MB of memory (documented), up to LAMBDA_MAX_VCPUS. */
+export const LAMBDA_MB_PER_VCPU = 1769;
+export const LAMBDA_MAX_VCPUS = 6;
 
 /** How often a long compression logs its progress. */
 export const PROGRESS_EVERY_MS = 10_000;

@@ -3,7 +3,10 @@
  * Bundled by compress.bench.ts with esbuild and run with plain node.
  *
  * argv: zlib     <endpoint> <bucket> <key> <level> [chunkSize]
- *       compress <endpoint> <bucket> <key> <size> <eTag> <level>
+ *       compress <endpoint> <bucket> <key> <size> <eTag> <settings>
+ *
+ * `settings` is a JSON object of the function's environment (FORMAT, LEVEL, ENGINE, WORKERS,
+ * DELETE_SOURCE, ...), parsed by the function's own config schema, over the benchmark's base.
  */
 import { DeleteObjectCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Writable, type Readable } from 'node:stream';
@@ -16,6 +19,7 @@ import {
   processObject,
 } from '@s3-pipelines/s3-stream';
 import { CompressConfigSchema } from '../../../packages/compress/src/config';
+import { FORMATS } from '../../../packages/compress/src/constants';
 import { compressPipeline } from '../../../packages/compress/src/pipeline';
 
 export interface WorkerResult {
@@ -25,6 +29,11 @@ export interface WorkerResult {
   maxRssMiB: number;
   bytesOut: number;
   md5?: string;
+  /** The function's report: what it did (compress runs only). */
+  compression?: string;
+  workers?: number;
+  sourceAction?: string;
+  archive?: string;
 }
 
 /**
@@ -61,29 +70,23 @@ async function main(): Promise<void> {
     forcePathStyle: true,
     credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
   });
-  let run: () => Promise<{ bytesOut: number; md5?: string }>;
+  let run: () => Promise<Omit<WorkerResult, 'seconds' | 'cpuSeconds' | 'maxRssMiB'>>;
   if (variant === 'zlib') {
     const [level, chunkSize] = rest;
     run = () =>
       plainZlib(s3, bucket!, key!, Number(level), chunkSize ? Number(chunkSize) : undefined);
   } else {
-    const [size, eTag, level] = rest;
+    const [size, eTag, settings] = rest;
     const config = parseConfig(CompressConfigSchema, {
       TRIGGER_PREFIX: 'incoming/',
       OUTPUT_PREFIX: 'processed/',
-      LEVEL: level,
-      // Keep the source for the next run; the verified delete is a HEAD and a DELETE more.
-      DELETE_SOURCE: 'false',
       // fauxqs takes request bodies up to 11 MiB.
       PART_SIZE_MB: '8',
+      ...(JSON.parse(settings ?? '{}') as Record<string, string>),
     });
     // Each run must do the work: remove the archive a previous run left (done work is skipped).
-    await s3.send(
-      new DeleteObjectCommand({
-        Bucket: bucket,
-        Key: `processed/${key!.slice('incoming/'.length)}.zip`,
-      }),
-    );
+    const archive = `processed/${key!.slice('incoming/'.length)}${FORMATS[config.FORMAT].extension}`;
+    await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: archive }));
     const logger = createLogger('bench');
     const definition = compressPipeline(config, logger);
     const context = createProcessContext({ s3, logger, processor: definition.processor });
@@ -96,18 +99,26 @@ async function main(): Promise<void> {
       );
       if (result.outcome !== 'processed')
         throw new Error(`compress ${result.outcome}: ${result.reason}`);
-      return { bytesOut: Number(result.output!.bytesOut), md5: String(result.output!.md5) };
+      const output = result.output!;
+      return {
+        bytesOut: Number(output.bytesOut),
+        md5: String(output.md5),
+        compression: String(output.compression),
+        workers: Number(output.workers),
+        sourceAction: String(output.sourceAction),
+        archive,
+      };
     };
   }
   const before = process.resourceUsage();
   const cpuBefore = (before.userCPUTime + before.systemCPUTime) / 1e6;
   const started = process.hrtime.bigint();
-  const { bytesOut, md5 } = await run();
+  const done = await run();
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const usage = process.resourceUsage();
   const maxRssMiB = usage.maxRSS / 1024;
   const cpuSeconds = (usage.userCPUTime + usage.systemCPUTime) / 1e6 - cpuBefore;
-  const result: WorkerResult = { seconds, cpuSeconds, maxRssMiB, bytesOut, md5 };
+  const result: WorkerResult = { seconds, cpuSeconds, maxRssMiB, ...done };
   process.stdout.write(`${JSON.stringify(result)}\n`);
   s3.destroy();
 }

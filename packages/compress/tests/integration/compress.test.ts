@@ -125,13 +125,13 @@ function zipEntryNames(path: string): Promise<string[]> {
 
 describe('zip archives, judged by unzip -t and cmp', () => {
   it.each([
-    ['0 B', 'incoming/sizes/empty.bin', () => Buffer.alloc(0)],
-    ['1 B', 'incoming/sizes/one.txt', () => Buffer.from('x')],
-    ['~100 MiB random', 'incoming/sizes/random.bin', () => randomBytes(BIG)],
-    ['~100 MiB text', 'incoming/sizes/text.csv', () => textBytes(BIG)],
+    ['0 B', 'incoming/sizes/empty.bin', () => Buffer.alloc(0), 'stored'],
+    ['1 B', 'incoming/sizes/one.txt', () => Buffer.from('x'), 'stored'],
+    ['~100 MiB random', 'incoming/sizes/random.bin', () => randomBytes(BIG), 'stored'],
+    ['~100 MiB text', 'incoming/sizes/text.csv', () => textBytes(BIG), 'deflate'],
   ])(
     '%s: archive tests OK, extracts to the same bytes, original deleted',
-    async (_label, key, make) => {
+    async (_label, key, make, compression) => {
       // Prepare
       const bytes = make();
       const dir = mkdtempSync(join(work, 'zip-'));
@@ -161,11 +161,16 @@ describe('zip archives, judged by unzip -t and cmp', () => {
         'original-md5': md5,
         format: 'zip',
         level: '6',
+        compression,
       });
+      expect(tool('unzip', ['-Z', '-l', archive]).stdout).toContain(
+        compression === 'stored' ? ' stor ' : ' defN ',
+      );
       expect(await exists(key)).toBe(false);
       expect(result.objects[0]!.output).toMatchObject({
         bytesIn: bytes.length,
         bytesOut: (await head(archiveKey)).ContentLength,
+        compression,
       });
     },
     120_000,
@@ -228,6 +233,54 @@ describe('gzip archives, judged by gzip -t and cmp', () => {
       expect(tool('gzip', ['-t', archive])).toMatchObject({ status: 0, stderr: '' });
       expect(gunzipTo(archive, join(dir, 'out')).status).toBe(0);
       expect(tool('cmp', [original, join(dir, 'out')]).status).toBe(0);
+      expect(await exists(key)).toBe(false);
+    },
+    120_000,
+  );
+});
+
+describe('zstd archives, judged by zstd -t and cmp', () => {
+  it.each([
+    ['0 B', 'incoming/zst/empty.bin', () => Buffer.alloc(0)],
+    ['1 B', 'incoming/zst/one.txt', () => Buffer.from('z')],
+    ['~100 MiB random', 'incoming/zst/random.bin', () => randomBytes(BIG)],
+    ['~100 MiB text', 'incoming/zst/text.csv', () => textBytes(BIG)],
+  ])(
+    '%s: zstd -t passes and zstd -d gives the same bytes',
+    async (_label, key, make) => {
+      // Prepare
+      const bytes = make();
+      const dir = mkdtempSync(join(work, 'zst-'));
+      const original = join(dir, 'original');
+      writeFileSync(original, bytes);
+      const eTag = await upload(s3, bucket, key, bytes);
+
+      // Act
+      const result = await compressObject(
+        s3,
+        { bucket, key, size: bytes.length, eTag },
+        config({ FORMAT: 'zstd' }),
+        createLogger('compress'),
+      );
+
+      // Assess
+      expect(result.outcome).toBe('processed');
+      const archiveKey = `processed/${key.slice('incoming/'.length)}.zst`;
+      const archive = join(dir, 'archive.zst');
+      await download(s3, bucket, archiveKey, archive);
+      expect(tool('zstd', ['-q', '-t', archive])).toMatchObject({ status: 0, stderr: '' });
+      const extracted = join(dir, 'out');
+      expect(tool('sh', ['-c', 'zstd -q -dc "$1" > "$2"', 'sh', archive, extracted]).status).toBe(
+        0,
+      );
+      expect(tool('cmp', [original, extracted]).status).toBe(0);
+      expect((await head(archiveKey)).ContentType).toBe('application/zstd');
+      expect((await head(archiveKey)).Metadata).toMatchObject({
+        format: 'zstd',
+        level: '3',
+        compression: 'zstd',
+        'original-md5': digestWithTool('md5sum', bytes),
+      });
       expect(await exists(key)).toBe(false);
     },
     120_000,

@@ -8,7 +8,15 @@ import {
   type HeadObjectCommandOutput,
 } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
-import { parseConfig, type Logger, type ObjectRef } from '@s3-pipelines/s3-stream';
+import { randomBytes } from 'node:crypto';
+import { deflateRawSync } from 'node:zlib';
+import {
+  createProcessContext,
+  parseConfig,
+  processObject,
+  type Logger,
+  type ObjectRef,
+} from '@s3-pipelines/s3-stream';
 import {
   bodyOf,
   fakeLogger,
@@ -25,6 +33,8 @@ const s3 = new S3Client({ region: 'us-east-1' });
 
 const BYTES = textBytes(64 * 1024);
 const MD5 = digestWithTool('md5sum', BYTES);
+/** The object is one block: its sample is the whole of it, deflated in one go. */
+const SAMPLE_RATIO = (deflateRawSync(BYTES, { level: 6 }).length / BYTES.length).toFixed(4);
 const VERSION = '096fKKXTRTtl3on89fVO.nfljtsv6qko';
 const SOURCE = 'incoming/reports/q1.csv';
 const ARCHIVE = 'processed/reports/q1.csv.zip';
@@ -68,23 +78,29 @@ function writtenArchive(): HeadObjectCommandOutput {
  * HEAD answers 404 until the rewrite, then what was written; the source HEAD shows it current.
  */
 function givenS3(
-  options: { versionId?: string; contentType?: string; metadata?: Record<string, string> } = {},
+  options: {
+    versionId?: string;
+    contentType?: string;
+    metadata?: Record<string, string>;
+    bytes?: Buffer;
+  } = {},
 ): void {
+  const bytes = options.bytes ?? BYTES;
   const versionId = 'versionId' in options ? options.versionId : VERSION;
   s3Mock
     .on(HeadObjectCommand, { Key: ARCHIVE })
     .callsFake(() => writtenArchive())
     .on(HeadObjectCommand, { Key: SOURCE })
-    .resolves({ ETag: `"${MD5}"`, VersionId: versionId, ContentLength: BYTES.length })
+    .resolves({ ETag: `"${MD5}"`, VersionId: versionId, ContentLength: bytes.length })
     .on(GetObjectCommand)
     .callsFake(() => ({
       ETag: `"${MD5}"`,
       VersionId: versionId,
-      ContentLength: BYTES.length,
+      ContentLength: bytes.length,
       ContentType: options.contentType ?? 'text/csv',
       LastModified: new Date('2024-05-06T07:08:09Z'),
       Metadata: options.metadata ?? {},
-      Body: bodyOf(BYTES, 4096),
+      Body: bodyOf(bytes, 4096),
     }))
     .on(PutObjectCommand)
     .resolves({ ETag: '"uploaded"' })
@@ -104,6 +120,9 @@ const EXPECTED_METADATA = {
   'original-content-type': 'text/csv',
   format: 'zip',
   level: '6',
+  compression: 'deflate',
+  'sample-ratio': SAMPLE_RATIO,
+  'store-above-ratio': '0.98',
 };
 
 /** An archive finished by an earlier run for the source version in `ref`. */
@@ -151,6 +170,10 @@ describe('compressObject', () => {
         archive: ARCHIVE,
         format: 'zip',
         level: 6,
+        compression: 'deflate',
+        sampleRatio: Number(SAMPLE_RATIO),
+        storeAboveRatio: 0.98,
+        workers: 0,
         bytesIn: BYTES.length,
         md5: MD5,
         sourceAction: 'deleted',
@@ -586,5 +609,116 @@ describe('compressObject', () => {
     expect(s3Mock).toReceiveCommandWith(GetObjectCommand, { IfMatch: `"${MD5}"` });
     expect(s3Mock).not.toReceiveCommand(PutObjectCommand);
     expect(s3Mock).not.toReceiveCommand(DeleteObjectCommand);
+  });
+
+  it('stores what does not shrink, and says so in the metadata and the report', async () => {
+    // Prepare
+    const random = randomBytes(64 * 1024);
+    givenS3({ bytes: random });
+
+    // Act
+    const result = await compressObject(
+      s3,
+      { ...ref, size: random.length },
+      config,
+      fakeLogger().asLogger,
+    );
+
+    // Assess
+    expect(s3Mock).toReceiveCommandWith(CopyObjectCommand, {
+      Metadata: expect.objectContaining({
+        compression: 'stored',
+        'sample-ratio': expect.stringMatching(/^1\.000\d$/),
+        'store-above-ratio': '0.98',
+      }),
+    });
+    expect(result.output).toMatchObject({
+      compression: 'stored',
+      storeAboveRatio: 0.98,
+      sourceAction: 'deleted',
+    });
+    expect(result.output!.sampleRatio).toBeGreaterThan(0.98);
+  });
+
+  it('writes zstd as .zst with application/zstd at ZSTD_LEVEL', async () => {
+    // Prepare
+    givenS3();
+    const zstArchive = 'processed/reports/q1.csv.zst';
+    s3Mock.on(HeadObjectCommand, { Key: zstArchive }).callsFake(() => writtenArchive());
+
+    // Act
+    const result = await compressObject(
+      s3,
+      ref,
+      parseConfig(CompressConfigSchema, { FORMAT: 'zstd', ZSTD_LEVEL: '5' }),
+      fakeLogger().asLogger,
+    );
+
+    // Assess
+    expect(s3Mock).toReceiveCommandWith(PutObjectCommand, {
+      Key: zstArchive,
+      ContentType: 'application/zstd',
+      Metadata: expect.objectContaining({ format: 'zstd', level: '5', compression: 'zstd' }),
+    });
+    const body = Buffer.from(
+      s3Mock.commandCalls(PutObjectCommand)[0]!.args[0].input.Body as Uint8Array,
+    );
+    // The zstd frame magic number, 0xFD2FB528 little-endian (RFC 8878).
+    expect(body.subarray(0, 4)).toEqual(Buffer.from([0x28, 0xb5, 0x2f, 0xfd]));
+    expect(result.output).toMatchObject({ format: 'zstd', level: 5, compression: 'zstd' });
+  });
+
+  it('refuses up front an object it cannot finish before the timeout, naming size, rate and time', async () => {
+    // Prepare: 64 KiB at 0.01 MB/s per vCPU, on one vCPU, is about 7 s; 3 s are left.
+    givenS3();
+    const slow = parseConfig(CompressConfigSchema, {
+      MIN_MB_PER_SECOND_PER_VCPU: '0.01',
+      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '1769',
+    });
+    const logger = fakeLogger().asLogger;
+    const definition = compressPipeline(slow, logger);
+    const context = createProcessContext({
+      s3,
+      logger,
+      processor: definition.processor,
+      lambda: { getRemainingTimeInMillis: () => 3_000 },
+    });
+
+    // Act
+    const compressing = processObject(definition, ref, context);
+
+    // Assess
+    await expect(compressing).rejects.toMatchObject({
+      name: 'WouldTimeOutError',
+      retryable: false,
+      message:
+        `${SOURCE} is ${BYTES.length} bytes: at 0.01 MB/s it needs 7 s, but the invocation ` +
+        'times out in 3 s (raise the memory or the timeout, or lower MIN_MB_PER_SECOND_PER_VCPU)',
+    });
+    expect(s3Mock).not.toReceiveCommand(PutObjectCommand);
+    expect(s3Mock).not.toReceiveCommand(DeleteObjectCommand);
+  });
+
+  it('compresses what it can finish in the time left', async () => {
+    // Prepare: the same object with 10 s left.
+    givenS3();
+    const slow = parseConfig(CompressConfigSchema, {
+      MIN_MB_PER_SECOND_PER_VCPU: '0.01',
+      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '1769',
+    });
+    const logger = fakeLogger().asLogger;
+    const definition = compressPipeline(slow, logger);
+    const context = createProcessContext({
+      s3,
+      logger,
+      processor: definition.processor,
+      lambda: { getRemainingTimeInMillis: () => 10_000 },
+    });
+
+    // Act
+    const result = await processObject(definition, ref, context);
+
+    // Assess
+    expect(result).toMatchObject({ outcome: 'processed', output: { sourceAction: 'deleted' } });
   });
 });

@@ -15,6 +15,13 @@ describe('CompressConfigSchema', () => {
       OUTPUT_PREFIX: 'processed/',
       FORMAT: 'zip',
       LEVEL: 6,
+      ZSTD_LEVEL: 3,
+      WORKERS: 0,
+      ENGINE: 'blocks',
+      BLOCK_SIZE_KB: 1024,
+      STORE_ABOVE_RATIO: 0.98,
+      STREAM_CHUNK_KB: 2048,
+      MIN_MB_PER_SECOND_PER_VCPU: 10,
       DELETE_SOURCE: true,
       SKIP_COMPRESSED: true,
       COMPRESSED_SUFFIXES: DEFAULT_COMPRESSED_SUFFIXES,
@@ -24,6 +31,36 @@ describe('CompressConfigSchema', () => {
       RANGE_SIZE_MB: 8,
       PART_SIZE_MB: 8,
       UPLOAD_QUEUE_SIZE: 4,
+    });
+    // Unset outside Lambda, where the CPUs Node sees are counted instead.
+    expect(config.AWS_LAMBDA_FUNCTION_MEMORY_SIZE).toBeUndefined();
+  });
+
+  it('reads the compression settings', () => {
+    // Act
+    const config = parseConfig(CompressConfigSchema, {
+      FORMAT: 'ZSTD',
+      ZSTD_LEVEL: '19',
+      WORKERS: '4',
+      BLOCK_SIZE_KB: '512',
+      STORE_ABOVE_RATIO: '0.9',
+      ENGINE: 'Stream',
+      STREAM_CHUNK_KB: '16',
+      MIN_MB_PER_SECOND_PER_VCPU: '0',
+      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '3538',
+    });
+
+    // Assess
+    expect(config).toMatchObject({
+      FORMAT: 'zstd',
+      ZSTD_LEVEL: 19,
+      WORKERS: 4,
+      BLOCK_SIZE_KB: 512,
+      STORE_ABOVE_RATIO: 0.9,
+      ENGINE: 'stream',
+      STREAM_CHUNK_KB: 16,
+      MIN_MB_PER_SECOND_PER_VCPU: 0,
+      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: 3538,
     });
   });
 
@@ -87,6 +124,13 @@ describe('CompressConfigSchema', () => {
     ['READ_CONCURRENCY', '0'],
     ['PART_SIZE_MB', '4'],
     ['UPLOAD_QUEUE_SIZE', '0'],
+    ['ZSTD_LEVEL', '0'],
+    ['ZSTD_LEVEL', '20'],
+    ['WORKERS', '-1'],
+    ['BLOCK_SIZE_KB', '32'],
+    ['STORE_ABOVE_RATIO', '1.5'],
+    ['ENGINE', 'threads'],
+    ['MIN_MB_PER_SECOND_PER_VCPU', '-1'],
   ])('rejects %s=%j, naming the variable', (name, value) => {
     // Act
     const act = (): unknown => parseConfig(CompressConfigSchema, { [name]: value });

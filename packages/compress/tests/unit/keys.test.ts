@@ -30,6 +30,18 @@ describe('archiveKey', () => {
     expect(target).toBe('archive/x/y.log.gz');
   });
 
+  it('appends .zst for zstd', () => {
+    // Act
+    const target = archiveKey('incoming/x/y.log', {
+      TRIGGER_PREFIX: 'incoming/',
+      OUTPUT_PREFIX: 'processed/',
+      FORMAT: 'zstd',
+    });
+
+    // Assess
+    expect(target).toBe('processed/x/y.log.zst');
+  });
+
   it.each(['other/report.csv', 'incoming', 'incoming/'])(
     'has no archive for %j, outside the trigger prefix or the prefix itself',
     (key) => {

@@ -1,0 +1,30 @@
+/** A stored deflate block holds at most this many bytes (RFC 1951 3.2.4: LEN is 16 bits). */
+export const MAX_STORED_BLOCK = 65_535;
+
+/**
+ * `data` as stored (uncompressed) deflate blocks: each a 5-byte header (BFINAL and BTYPE=00 in
+ * the first byte, already byte-aligned; LEN; NLEN = ~LEN) and up to 64 KiB of the bytes
+ * themselves, which are views of `data`, not copies. `final` marks the last block of the stream;
+ * empty `data` with `final` gives the one empty final block a stream may end with.
+ */
+export function storedDeflateBlocks(data: Buffer, final: boolean): Buffer[] {
+  const pieces: Buffer[] = [];
+  let at = 0;
+  do {
+    const length = Math.min(MAX_STORED_BLOCK, data.length - at);
+    const isFinal = final && at + length === data.length;
+    const header = Buffer.alloc(5);
+    header[0] = isFinal ? 1 : 0;
+    header.writeUInt16LE(length, 1);
+    header.writeUInt16LE(~length & 0xffff, 3);
+    pieces.push(header);
+    if (length > 0) pieces.push(data.subarray(at, at + length));
+    at += length;
+  } while (at < data.length);
+  return pieces;
+}
+
+/** The size of storedDeflateBlocks(data) for `length` bytes of data. */
+export function storedDeflateSize(length: number): number {
+  return length + 5 * Math.max(1, Math.ceil(length / MAX_STORED_BLOCK));
+}
