@@ -1,6 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { once } from 'node:events';
 import { join } from 'node:path';
 
 export interface WorkerOptions {
@@ -52,6 +51,8 @@ export class FunctionWorker {
     { id: string; resolve: (message: Extract<Message, { type: 'result' }>) => void } | undefined;
   private exited: (() => void) | undefined;
   private retired = false;
+  /** Timed-out environments still exiting (stop() waits for them too). */
+  private readonly exiting = new Set<Promise<void>>();
 
   constructor(private readonly options: WorkerOptions) {}
 
@@ -90,6 +91,8 @@ export class FunctionWorker {
       });
       child.once('exit', (code, signal) => {
         reject(new Error(`runtime exited (${signal ?? `code ${String(code)}`}) during init`));
+        // A runtime discarded after a timeout may exit while its successor runs: not its exit.
+        if (this.child !== child) return;
         this.child = undefined;
         this.ready = undefined;
         this.exited?.();
@@ -138,15 +141,17 @@ export class FunctionWorker {
             `Task timed out after ${this.options.timeoutMs / 1000} seconds`,
           ),
         );
-        void this.stop();
+        this.discard(child);
       }, this.options.timeoutMs);
     });
-    child.send({
-      type: 'invoke',
-      id,
-      event,
-      requestId,
-      deadlineMs: started + this.options.timeoutMs,
+    // With a callback, a failed send is an answer; without one it is an 'error' event on the child.
+    const unsent = new Promise<InvokeResult>((resolve) => {
+      child.send(
+        { type: 'invoke', id, event, requestId, deadlineMs: started + this.options.timeoutMs },
+        (error) => {
+          if (error) resolve(failed('Runtime.ExitError', `the runtime is gone: ${error.message}`));
+        },
+      );
     });
     const outcome = await Promise.race([
       answered.then((message): InvokeResult =>
@@ -156,6 +161,7 @@ export class FunctionWorker {
       ),
       crashed,
       timedOut,
+      unsent,
     ]);
     clearTimeout(timer);
     this.current = undefined;
@@ -163,12 +169,31 @@ export class FunctionWorker {
     return outcome;
   }
 
+  /**
+   * Forgets a timed-out environment at once, so the next invocation cold-starts a new one as
+   * Lambda's would, instead of being handed to the process that is still exiting.
+   */
+  private discard(child: ChildProcess): void {
+    if (this.child === child) {
+      this.child = undefined;
+      this.ready = undefined;
+    }
+    const exited = this.kill(child);
+    this.exiting.add(exited);
+    void exited.then(() => this.exiting.delete(exited));
+  }
+
   /** Stops the environment; with `retire`, no invocation may cold-start a new one. */
   async stop(retire = false): Promise<void> {
     this.retired ||= retire;
-    const child = this.child;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = once(child, 'exit');
+    await Promise.all([...(this.child ? [this.kill(this.child)] : []), ...this.exiting]);
+  }
+
+  /** SIGTERM, then SIGKILL after 2 s; resolves once the process has exited. */
+  private async kill(child: ChildProcess): Promise<void> {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    // Not once(child, 'exit'): that rejects on the child's 'error' events.
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     child.kill('SIGTERM');
     const killer = setTimeout(() => child.kill('SIGKILL'), 2000);
     await exited;

@@ -23,8 +23,6 @@ export interface ReportInput {
   accounting: Accounting;
   phases: { uploadMs: number; idleMs: number; checkMs: number; totalMs: number };
   warnings: string[];
-  /** Errors of the function runtimes' processes nothing listened for (runtimeErrors.ts). */
-  runtimeErrors: Error[];
 }
 
 export interface Report {
@@ -143,13 +141,13 @@ export function formatReport(input: ReportInput): Report {
     // A sticky kind fails every retry of one part or upload: say how many of those there were.
     const unit = STICKY_UNITS[kind];
     const units = new Set(stats.injected.filter((f) => f.kind === kind).map((f) => f.identity));
-    out.push(
-      row(
-        label,
-        n,
-        unit && n ? `${units.size} ${unit}${units.size === 1 ? '' : 's'}, every attempt` : '',
-      ),
-    );
+    const note =
+      n === 0
+        ? 'NOT EXERCISED: no request drew it'
+        : unit
+          ? `${units.size} ${unit}${units.size === 1 ? '' : 's'}, every attempt`
+          : '';
+    out.push(row(label, n, note));
   }
   out.push(
     row('deletes refused by If-Match (S3 semantics, not a fault)', stats.refusedDeletes),
@@ -270,16 +268,6 @@ export function formatReport(input: ReportInput): Report {
       accounting.wronglyDeleted.map((d) => `  ${d.pipeline}  ${d.key}: ${d.detail}`),
     ],
     ['stack warnings', input.warnings.map((w) => `  ${w}`)],
-    [
-      'local-stack defect worked around (runtimeErrors.ts)',
-      input.runtimeErrors.length
-        ? [
-            `  ${input.runtimeErrors.length} invocations written to a runtime still exiting after a timeout (${[
-              ...new Set(input.runtimeErrors.map((e) => e.message)),
-            ].join('; ')}); each failed as Runtime.ExitError and was retried`,
-          ]
-        : [],
-    ],
   ] as const) {
     if (items.length) out.push(`${title}:`, ...items);
   }

@@ -20,7 +20,6 @@ import { FAULT_KINDS, type FaultKind } from './faults';
 import { IMAGES_PER_FORMAT, makeImages } from './images';
 import { readDeadLetters, readInvocations, readProcessed } from './ledger';
 import { formatReport, type Report } from './report';
-import { listenForRuntimeErrors } from './runtimeErrors';
 import { requireTools } from './tools';
 import type { Target, UploadedObject } from './types';
 import { uploadWorkload, writeWorkloadFiles } from './uploader';
@@ -120,7 +119,6 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     stallLimitMs: (options.timeoutS + 30) * 1000,
   });
   const warnings: string[] = [];
-  const runtimeErrors = listenForRuntimeErrors();
   let stack: LocalStack | undefined;
   let s3: S3Client | undefined;
   let progress: NodeJS.Timeout | undefined;
@@ -201,7 +199,6 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
         totalMs: checkedAt - started,
       },
       warnings,
-      runtimeErrors: runtimeErrors.seen(),
     });
     writeFileSync(join(dataDir, 'chaos-report.txt'), `${report.text}\n`);
     const lines = (items: unknown[]) => items.map((i) => `${JSON.stringify(i)}\n`).join('');
@@ -220,7 +217,6 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     s3?.destroy();
     await stack?.stop();
     await proxy.stop();
-    runtimeErrors.release();
     if (!options.keepObjects) {
       rmSync(join(work, 'objects'), { recursive: true, force: true });
       rmSync(join(work, 'checks'), { recursive: true, force: true });
