@@ -10,6 +10,7 @@ import { createMetrics, InvocationMetrics } from './metrics';
 import { createProcessContext, type ProcessContext } from './processContext';
 import { handlerSettings, type HandlerSettings } from './settings';
 import { processObject } from './processObject';
+import { versionKey } from './sameVersion';
 import type { SkipReason } from './skipReasons';
 import type { ObjectRef } from '../types';
 import type { HandlerSummary, ObjectReport, PipelineDefinition } from './types';
@@ -24,12 +25,19 @@ interface ItemResult {
   deferred?: boolean;
 }
 
+interface RefResult {
+  report: ObjectReport;
+  error?: PipelineError;
+}
+
 /** What every item of one invocation shares: its tally for the metrics, its event times. */
 interface Invocation {
   context: ProcessContext;
   tally: InvocationMetrics;
   /** Item id -> when its event says the object was created (epoch ms); none for Batch. */
   eventTimes: Map<string, number>;
+  /** versionKey -> the first processing of that version in this invocation. */
+  versions: Map<string, Promise<RefResult>>;
 }
 
 const DEFAULT_RECORD_CONCURRENCY = 2;
@@ -52,10 +60,7 @@ class Pipeline {
     return this.definition.logger;
   }
 
-  async processRef(
-    ref: ObjectRef,
-    context: ProcessContext,
-  ): Promise<{ report: ObjectReport; error?: PipelineError }> {
+  async processRef(ref: ObjectRef, context: ProcessContext): Promise<RefResult> {
     const started = Date.now();
     const base = { bucket: ref.bucket, key: ref.key, versionId: ref.versionId };
     const skipped = (reason: SkipReason, extra: Partial<ObjectReport>) =>
@@ -77,6 +82,30 @@ class Pipeline {
       } as const;
       return { report, error };
     }
+  }
+
+  /**
+   * A version announced twice in one invocation (a duplicate notification landing in the same
+   * queue batch) is processed once. The records run side by side, so both copies would pass the
+   * already-done check before either had written, and both would write the output. The second
+   * waits for the first and reports what it made as already done, or its failure as its own.
+   */
+  async processOnce(ref: ObjectRef, run: Invocation): Promise<RefResult> {
+    const id = versionKey(ref);
+    const first = id === undefined ? undefined : run.versions.get(id);
+    if (!first) {
+      const result = this.processRef(ref, run.context);
+      if (id !== undefined) run.versions.set(id, result);
+      return result;
+    }
+    const started = Date.now();
+    const { report, error } = await first;
+    const durationMs = Date.now() - started;
+    if (report.outcome !== 'processed') return { report: { ...report, durationMs }, error };
+    const { bucket, key, versionId } = report;
+    return {
+      report: { bucket, key, versionId, outcome: 'skipped', reason: 'already-done', durationMs },
+    };
   }
 
   private log(report: ObjectReport): void {
@@ -103,7 +132,7 @@ class Pipeline {
     const eventTime = run.eventTimes.get(item.id);
     for (const ref of item.refs) {
       const lagMs = eventTime === undefined ? undefined : Math.max(0, Date.now() - eventTime);
-      const { report, error } = await this.processRef(ref, run.context);
+      const { report, error } = await this.processOnce(ref, run);
       this.log(report);
       run.tally.object(report, lagMs);
       reports.push(report);
@@ -165,6 +194,7 @@ class Pipeline {
       }),
       tally: new InvocationMetrics(),
       eventTimes: eventTimes(event),
+      versions: new Map(),
     };
     try {
       return this.answer(parsed, await this.runItems(parsed.items, run));

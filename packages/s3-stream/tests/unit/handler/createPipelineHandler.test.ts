@@ -620,6 +620,62 @@ describe('createPipelineHandler with a Lambda context', () => {
     });
   });
 
+  it('processes a version announced twice in one SQS batch once, the second as already done', async () => {
+    // Prepare: a slow process, so both records would be past the already-done HEAD before the
+    // first wrote (the HEAD of `<key>.out` answers NotFound throughout).
+    const { handler, processFn, logger } = setup(
+      async () => {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        return { outcome: 'processed' };
+      },
+      { settings: { RECORD_CONCURRENCY: 2 } },
+    );
+
+    // Act
+    const result = await handler(sqsEvent(['same.csv', 'same.csv']));
+
+    // Assess
+    expect(processFn).toHaveBeenCalledTimes(1);
+    expect(result).toEqual({ batchItemFailures: [] });
+    expect(logger.info).toHaveBeenCalledWith(
+      'object processed',
+      expect.objectContaining({ key: 'same.csv' }),
+    );
+    expect(logger.info).toHaveBeenCalledWith(
+      'object skipped',
+      expect.objectContaining({ key: 'same.csv', reason: 'already-done' }),
+    );
+  });
+
+  it('returns both copies of a twice-announced version when its processing fails transiently', async () => {
+    // Prepare
+    const { handler, processFn } = setup(byKey, { settings: { RECORD_CONCURRENCY: 2 } });
+
+    // Act
+    const result = await handler(sqsEvent(['transient.csv', 'transient.csv', 'other.csv']));
+
+    // Assess
+    expect(processFn).toHaveBeenCalledTimes(2);
+    expect(result).toEqual({
+      batchItemFailures: [{ itemIdentifier: 'message-1' }, { itemIdentifier: 'message-2' }],
+    });
+  });
+
+  it('processes two versions of one key in one batch each', async () => {
+    // Prepare
+    const { handler, processFn } = setup(processed, { settings: { RECORD_CONCURRENCY: 2 } });
+    const event = sqsEvent(['k.csv', 'k.csv']);
+    const second = JSON.parse(event.Records[1].body);
+    second.Records[0].s3.object.versionId = 'another-version';
+    event.Records[1].body = JSON.stringify(second);
+
+    // Act
+    await handler(event);
+
+    // Assess
+    expect(processFn).toHaveBeenCalledTimes(2);
+  });
+
   it('defers the records it has no time left for, returning them to the queue unprocessed', async () => {
     // Prepare: each record takes 1 s of the clock; 2.5 s are left when the batch starts.
     let remaining = 2_500;
