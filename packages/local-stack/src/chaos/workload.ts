@@ -70,16 +70,15 @@ const NAMES = [
 const TWICE_MAX_BYTES = MiB;
 
 /**
- * compress also gets archives just over one 8 MiB part: a failed UploadPart or
- * CompleteMultipartUpload is drawn once per part or upload, so it needs uploads to happen to.
+ * A share of compress's objects are random bytes just over one 8 MiB part: stored (random bytes
+ * do not shrink), their archives go up in two parts. A failed UploadPart or
+ * CompleteMultipartUpload is drawn once per part or upload, so it needs uploads to happen to: at
+ * 1,000 objects this gives about 55, so each fires a few times at a 5% rate.
  */
-const COMPRESS_SIZE_CLASSES: [[number, number], number][] = [
-  ...SIZE_CLASSES,
-  [[8 * MiB + 1, 12 * MiB], 12],
-];
+const COMPRESS_MULTIPART = { share: 0.12, min: 8 * MiB + 1, max: 10 * MiB };
 
-function sizeOf(random: Prng, maxSize: number, target: Target): number {
-  const [min, max] = random.weighted(target === 'compress' ? COMPRESS_SIZE_CLASSES : SIZE_CLASSES);
+function sizeOf(random: Prng, maxSize: number): number {
+  const [min, max] = random.weighted(SIZE_CLASSES);
   return Math.min(random.int(min, max), maxSize);
 }
 
@@ -107,9 +106,14 @@ function version(
   target: Target,
   random: Prng,
   options: WorkloadOptions,
-  kind = random.weighted(KIND_WEIGHTS[target]),
+  given?: ContentKind,
 ): VersionPlan {
-  const size = sizeOf(random, options.maxSize, target);
+  if (target === 'compress' && given === undefined && random.next() < COMPRESS_MULTIPART.share) {
+    const size = random.int(COMPRESS_MULTIPART.min, COMPRESS_MULTIPART.max);
+    return { kind: 'random', size: Math.min(size, options.maxSize) };
+  }
+  const kind = given ?? random.weighted(KIND_WEIGHTS[target]);
+  const size = sizeOf(random, options.maxSize);
   if (kind === 'jpeg' || kind === 'png')
     return { kind, size: 0, image: random.int(0, options.images - 1) };
   if (target === 'image-resize') return { kind, size: Math.min(size, 64 * KiB) };
