@@ -1,7 +1,8 @@
 # What a deployment hands to people: `terraform output` after apply. scripts/deploy.sh
 # prints these, .github/workflows/deploy-environment.yml writes them (-json) to the
-# job summary and docs/deploy.md lists them. No script parses them: they are
-# kept for those readers, not for other code.
+# job summary and docs/deploy.md lists them. scripts/backfill.sh and scripts/replay.sh
+# read functions, queues, bucket_names, batch_roles and reports_location (-json);
+# docs/operations.md gives those shapes, so change them only together.
 
 output "bucket_names" {
   description = "Real bucket name by logical name, for whoever uploads and reads objects. Printed by scripts/deploy.sh and the deploy workflow's job summary; the local stack writes the same map to its outputs.json."
@@ -69,5 +70,26 @@ output "network" {
     vpc_id            = module.network[0].vpc_id
     subnet_ids        = module.network[0].subnet_ids
     security_group_id = module.network[0].security_group_id
+  }
+}
+
+output "batch_roles" {
+  description = "Per pipeline, the ARN of the role its S3 Batch Operations jobs run as (trusted by batchoperations.s3.amazonaws.com from this account only; invokes the pipeline's live alias, lists the source bucket under the trigger prefix, writes its own reports). Read by scripts/backfill.sh as the job's RoleArn."
+  value       = { for k, r in aws_iam_role.batch : k => r.arn }
+}
+
+output "reports_location" {
+  description = "Where Batch Operations completion reports go: bucket_arn and prefix; a job of pipeline P writes under <prefix>P/job-<id>/. Read by scripts/backfill.sh."
+  value = {
+    bucket_arn = module.batch_reports.arn
+    prefix     = local.batch_reports_prefix
+  }
+}
+
+output "dashboard" {
+  description = "The environment's CloudWatch dashboard: its name and console URL. Printed by scripts/deploy.sh and the deploy workflow's job summary."
+  value = {
+    name = aws_cloudwatch_dashboard.this.dashboard_name
+    url  = "https://${var.region}.console.aws.amazon.com/cloudwatch/home?region=${var.region}#dashboards/dashboard/${aws_cloudwatch_dashboard.this.dashboard_name}"
   }
 }

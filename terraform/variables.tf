@@ -64,6 +64,21 @@ variable "alarms_without_actions" {
   }
 }
 
+variable "alarm_thresholds" {
+  description = "Thresholds of the backlog alarms, per pipeline: event_lag_p99_s (600), the p99 of EventLag (event time to processing start) over 5 minutes; oldest_message_age_s (1800), the age of the oldest message in a queue pipeline's queue. They notify like every other alarm (alarm_topic_arn, alarms_without_actions)."
+  type = object({
+    event_lag_p99_s      = optional(number, 600)
+    oldest_message_age_s = optional(number, 1800)
+  })
+  default  = {}
+  nullable = false
+
+  validation {
+    condition     = var.alarm_thresholds.event_lag_p99_s >= 1 && var.alarm_thresholds.oldest_message_age_s >= 60
+    error_message = "alarm_thresholds.event_lag_p99_s must be at least 1 and alarm_thresholds.oldest_message_age_s at least 60 (SQS reports the age once a minute)."
+  }
+}
+
 variable "permissions_boundary" {
   description = "Permissions boundary of every IAM role this configuration creates: a managed policy name in the deploying account (\"{project}\" is replaced by project) or a full policy ARN. The documented deploy role may only create roles with this boundary. null = no boundary (explicit opt-out, for deploy roles without that condition)."
   type        = string

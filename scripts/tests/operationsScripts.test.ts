@@ -19,7 +19,10 @@ const FUNCTION = (name: string) =>
   `arn:aws:lambda:${REGION}:${ACCOUNT}:function:s3p-dev-${name}:live`;
 const QUEUE_URL = (name: string) => `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/${name}`;
 
-/** `terraform output -json` of a dev deployment, with the outputs docs/operations.md assumes. */
+/**
+ * `terraform output -json` of a dev deployment: the shapes terraform/outputs.tf gives (the Batch
+ * role names and reports_location are asserted in terraform/tests/iam.tftest.hcl).
+ */
 const OUTPUTS = {
   bucket_names: {
     sensitive: false,
@@ -55,13 +58,13 @@ const OUTPUTS = {
     value: Object.fromEntries(
       ['checksum', 'metadata', 'compress', 'image-resize'].map((p) => [
         p,
-        `arn:aws:iam::${ACCOUNT}:role/s3p-dev-${p}-batch`,
+        `arn:aws:iam::${ACCOUNT}:role/s3p-dev-${p}_batch`,
       ]),
     ),
   },
   reports_location: {
     sensitive: false,
-    value: { bucket_arn: 'arn:aws:s3:::s3p-dev-reports-a1', prefix: 'batch-reports/' },
+    value: { bucket_arn: 'arn:aws:s3:::s3p-dev-batch-reports-a1', prefix: 'batch-reports/' },
   },
 };
 
@@ -293,7 +296,7 @@ describe('scripts/backfill.sh through the real AWS CLI', () => {
       ConfirmationRequired: true,
       Description: 'backfill compress (dev)',
       Priority: 10,
-      RoleArn: `arn:aws:iam::${ACCOUNT}:role/s3p-dev-compress-batch`,
+      RoleArn: `arn:aws:iam::${ACCOUNT}:role/s3p-dev-compress_batch`,
       Operation: {
         LambdaInvoke: {
           FunctionArn: FUNCTION('compress'),
@@ -302,7 +305,7 @@ describe('scripts/backfill.sh through the real AWS CLI', () => {
         },
       },
       Report: {
-        Bucket: 'arn:aws:s3:::s3p-dev-reports-a1',
+        Bucket: 'arn:aws:s3:::s3p-dev-batch-reports-a1',
         Prefix: 'batch-reports/compress',
         Format: 'Report_CSV_20180820',
         Enabled: true,
@@ -357,11 +360,11 @@ describe('scripts/backfill.sh through the real AWS CLI', () => {
       for (const element of [
         '<ConfirmationRequired>true</ConfirmationRequired>',
         `<LambdaInvoke><FunctionArn>${FUNCTION('compress')}</FunctionArn><InvocationSchemaVersion>2.0</InvocationSchemaVersion>`,
-        '<Report><Bucket>arn:aws:s3:::s3p-dev-reports-a1</Bucket><Prefix>batch-reports/compress</Prefix>' +
+        '<Report><Bucket>arn:aws:s3:::s3p-dev-batch-reports-a1</Bucket><Prefix>batch-reports/compress</Prefix>' +
           '<Format>Report_CSV_20180820</Format><Enabled>true</Enabled><ReportScope>AllTasks</ReportScope></Report>',
         '<UserArguments><entry><key>pipeline</key><value>compress</value></entry></UserArguments>',
         '<Priority>10</Priority>',
-        `<RoleArn>arn:aws:iam::${ACCOUNT}:role/s3p-dev-compress-batch</RoleArn>`,
+        `<RoleArn>arn:aws:iam::${ACCOUNT}:role/s3p-dev-compress_batch</RoleArn>`,
         '<S3JobManifestGenerator><SourceBucket>arn:aws:s3:::s3p-dev-inbox-a1</SourceBucket><EnableManifestOutput>false</EnableManifestOutput>',
         '<KeyNameConstraint><MatchAnyPrefix><member>incoming/</member></MatchAnyPrefix></KeyNameConstraint>',
         '<CreatedBefore>2024-06-01T12:00:00Z</CreatedBefore>',
@@ -525,10 +528,14 @@ describe('scripts/replay.sh through the real AWS CLI', () => {
   }, 90_000);
 });
 
-it('the outputs these scripts read are documented in docs/operations.md', () => {
+it('the outputs these scripts read exist in terraform/outputs.tf and are documented in docs/operations.md', () => {
   // Prepare
   const docs = readFileSync(join(root, 'docs', 'operations.md'), 'utf8');
+  const outputs = readFileSync(join(root, 'terraform', 'outputs.tf'), 'utf8');
 
   // Assess
-  for (const name of Object.keys(OUTPUTS)) expect(docs).toContain(`\`${name}\``);
+  for (const name of Object.keys(OUTPUTS)) {
+    expect(docs).toContain(`\`${name}\``);
+    expect(outputs).toContain(`output "${name}" {`);
+  }
 });

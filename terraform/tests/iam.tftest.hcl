@@ -50,6 +50,12 @@ override_resource {
 }
 
 override_resource {
+  target          = module.batch_reports.aws_s3_bucket.this
+  override_during = plan
+  values          = { id = "tp-batch-reports-x", bucket = "tp-batch-reports-x", arn = "arn:aws:s3:::tp-batch-reports-x" }
+}
+
+override_resource {
   target          = module.functions["checksum"].aws_cloudwatch_log_group.this
   override_during = plan
   values          = { arn = "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/tp-checksum" }
@@ -427,7 +433,7 @@ run "compress_with_a_format_the_catalog_does_not_list" {
 
   variables {
     pipelines = {
-      compress = { function = "compress", source_bucket = "inbox", prefix = "incoming/", output_prefix = "processed/", suffix = ".csv", settings = { FORMAT = "zstd" } }
+      compress = { function = "compress", source_bucket = "inbox", prefix = "incoming/", output_prefix = "processed/", suffix = ".csv", settings = { FORMAT = "bzip2" } }
     }
   }
 
@@ -451,5 +457,115 @@ run "rule_dead_letter_queue_accepts_only_its_rule" {
       condition = { ArnEquals = { "aws:SourceArn" = "arn:aws:events:eu-west-1:123456789012:rule/tp-checksum" } }
     }])
     error_message = "Only the pipeline's own rule may dead-letter into its rule DLQ. Got: ${module.triggers["uploads"].rule_dlq_policy_json["checksum"]}"
+  }
+}
+
+# The role each pipeline's S3 Batch Operations jobs run as (batch.tf): assumed
+# by Batch Operations of this account only, and able to invoke that pipeline's
+# live alias, list its source under its trigger prefix and write its own
+# reports - nothing else.
+run "batch_role_trust" {
+  command = plan
+
+  assert {
+    condition = alltrue([for k, d in data.aws_iam_policy_document.batch_trust : jsonencode([for s in jsondecode(d.json).Statement : {
+      effect = s.Effect, action = s.Action, principal = s.Principal, condition = s.Condition
+      }]) == jsonencode([{
+      effect    = "Allow"
+      action    = "sts:AssumeRole"
+      principal = { Service = "batchoperations.s3.amazonaws.com" }
+      condition = { StringEquals = { "aws:SourceAccount" = "123456789012" } }
+    }])])
+    error_message = "Only S3 Batch Operations, on behalf of this account, may assume a Batch role. Got: ${data.aws_iam_policy_document.batch_trust["compress"].json}"
+  }
+
+  assert {
+    condition     = aws_iam_role.batch["compress"].name == "tp-compress_batch" && jsondecode(aws_iam_role.batch["compress"].assume_role_policy) == jsondecode(data.aws_iam_policy_document.batch_trust["compress"].json)
+    error_message = "The role is named <project>-<pipeline>_batch and carries the trust policy."
+  }
+}
+
+run "batch_role_policies" {
+  command = plan
+
+  assert {
+    condition = jsonencode({ for s in jsondecode(data.aws_iam_policy_document.batch["compress"].json).Statement : s.Sid => {
+      effect = s.Effect, actions = sort(flatten([s.Action])), resources = sort(flatten([s.Resource])), condition = try(s.Condition, null)
+      } }) == jsonencode({
+      InvokeLiveAlias        = { effect = "Allow", actions = ["lambda:InvokeFunction"], resources = ["arn:aws:lambda:eu-west-1:123456789012:function:tp-compress:live"], condition = null }
+      ListSourceUnderTrigger = { effect = "Allow", actions = ["s3:ListBucket", "s3:ListBucketVersions"], resources = ["arn:aws:s3:::tp-inbox-x"], condition = { StringLike = { "s3:prefix" = "incoming/*" } } }
+      WriteOwnReports        = { effect = "Allow", actions = ["s3:PutObject"], resources = ["arn:aws:s3:::tp-batch-reports-x/batch-reports/compress/*"], condition = null }
+      LocateReportBucket     = { effect = "Allow", actions = ["s3:GetBucketLocation"], resources = ["arn:aws:s3:::tp-batch-reports-x"], condition = null }
+    })
+    error_message = "compress's Batch role may invoke tp-compress:live, list inbox under incoming/ and write batch-reports/compress/ - nothing else. Got: ${data.aws_iam_policy_document.batch["compress"].json}"
+  }
+
+  assert {
+    condition     = [for s in jsondecode(data.aws_iam_policy_document.batch["image-resize"].json).Statement : s.Condition if s.Sid == "ListSourceUnderTrigger"] == [{ StringLike = { "s3:prefix" = "photos/*" } }]
+    error_message = "image-resize's Batch role lists uploads only under photos/."
+  }
+
+  # checksum triggers on the whole bucket: a listing without a prefix carries
+  # no s3:prefix, so the grant has no condition to fail it.
+  assert {
+    condition     = [for s in jsondecode(data.aws_iam_policy_document.batch["checksum"].json).Statement : try(s.Condition, null) if s.Sid == "ListSourceUnderTrigger"] == [null]
+    error_message = "A pipeline on the whole bucket lists it without a prefix condition. Got: ${data.aws_iam_policy_document.batch["checksum"].json}"
+  }
+
+  assert {
+    condition = alltrue(flatten([for k, d in data.aws_iam_policy_document.batch : [for s in jsondecode(d.json).Statement : [
+      s.Effect == "Allow",
+      alltrue([for a in flatten([s.Action]) : !strcontains(a, "*")]),
+      s.Sid != "InvokeLiveAlias" || flatten([s.Resource]) == ["arn:aws:lambda:eu-west-1:123456789012:function:tp-${k}:live"],
+      s.Sid != "WriteOwnReports" || flatten([s.Resource]) == ["arn:aws:s3:::tp-batch-reports-x/batch-reports/${k}/*"],
+    ]]]))
+    error_message = "Every Batch role invokes only its own pipeline's live alias and writes only its own report prefix, with no wildcard action."
+  }
+
+  assert {
+    condition = jsondecode(jsonencode(output.reports_location)) == {
+      bucket_arn = "arn:aws:s3:::tp-batch-reports-x"
+      prefix     = "batch-reports/"
+    }
+    error_message = "reports_location has the shape scripts/backfill.sh reads. Got: ${jsonencode(output.reports_location)}"
+  }
+}
+
+run "batch_role_of_an_unpublished_function" {
+  command = plan
+
+  variables {
+    pipelines = {
+      compress = { function = "compress", source_bucket = "inbox", prefix = "incoming/", output_prefix = "processed/", settings = { FORMAT = "gzip" }, publish = false }
+    }
+  }
+
+  assert {
+    condition     = [for s in jsondecode(data.aws_iam_policy_document.batch["compress"].json).Statement : s.Resource if s.Sid == "InvokeLiveAlias"] == ["arn:aws:lambda:eu-west-1:123456789012:function:tp-compress"]
+    error_message = "Without an alias the role invokes the function itself, which is what functions.<pipeline>.target_arn names."
+  }
+}
+
+run "batch_roles_fit_the_boundary" {
+  command = plan
+
+  assert {
+    condition = length([
+      for need in flatten([for k, d in data.aws_iam_policy_document.batch : [for s in jsondecode(d.json).Statement : [
+        for a in flatten([s.Action]) : [for r in flatten([s.Resource]) : { who = k, action = a, resource = r }]
+      ]]]) : "${need.who}: ${need.action} on ${need.resource}"
+      if !anytrue([
+        for b in jsondecode(replace(replace(replace(file("policies/permissions-boundary.json"), "PROJECT", "tp"), "ACCOUNT", "123456789012"), "REGION", "eu-west-1")).Statement :
+        b.Effect == "Allow" &&
+        anytrue([for ba in flatten([b.Action]) : can(regex("^(?i)${replace(replace(ba, ".", "\\."), "*", ".*")}$", need.action))]) &&
+        anytrue([for br in flatten([b.Resource]) : can(regex("^${replace(replace(br, ".", "\\."), "*", ".*")}$", need.resource))])
+      ])
+    ]) == 0
+    error_message = "policies/permissions-boundary.json must allow everything the Batch roles' policies grant."
+  }
+
+  assert {
+    condition     = alltrue([for k, r in aws_iam_role.batch : r.permissions_boundary == "arn:aws:iam::123456789012:policy/tp-boundary"])
+    error_message = "Every Batch role carries the boundary."
   }
 }
