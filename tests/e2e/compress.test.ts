@@ -34,8 +34,11 @@ jest.setTimeout(60_000);
 
 /**
  * The built compress.zip, run through the local stack on uploads under incoming/ (zip) and logs/
- * (gzip, level 9), judged by unzip -t, gzip -t, cmp and S3's own HeadObject.
+ * (gzip, level 9), judged by unzip -t, gzip -t, cmp and S3's own HeadObject. A checksum pipeline
+ * downstream (`archive-md5`, on processed/*.zip) counts the ObjectCreated events each archive
+ * raised: one, since compress writes each archive once.
  */
+const DOWNSTREAM = 'archive-md5';
 const FIXTURE = join(__dirname, 'fixtures', 'compress.tfvars.json');
 const MiB = 1024 * 1024;
 
@@ -135,7 +138,9 @@ beforeAll(async () => {
     port: 0,
     dataDir,
     distDir: DIST,
-    onFunctionLog: (_pipeline, line) => functionLogs.push(line),
+    onFunctionLog: (pipeline, line) => {
+      if (pipeline !== DOWNSTREAM) functionLogs.push(line);
+    },
     onWarning: (message) => functionLogs.push(`warning: ${message}`),
   });
   s3 = new S3Client({
@@ -173,8 +178,20 @@ describe('compress through the local stack', () => {
       failed: [],
       warnings: [],
     });
-    const processed = stack.invocations.filter((i) => i.outcome === 'processed').map((i) => i.key);
+    const processed = stack.invocations
+      .filter((i) => i.outcome === 'processed' && i.pipeline !== DOWNSTREAM)
+      .map((i) => i.key);
     expect(processed.sort()).toEqual(FILES.map((f) => f.key).sort());
+  });
+
+  it('raised one ObjectCreated event per archive: the pipeline downstream ran once for each', () => {
+    // Assess: a metadata rewrite (CopyObject) would have been a second event for each archive.
+    const downstream = stack.invocations.filter((i) => i.pipeline === DOWNSTREAM).map((i) => i.key);
+    const zips = FILES.map((f) => f.archive).filter((k) => k.endsWith('.zip'));
+    expect(downstream.sort()).toEqual(zips.sort());
+    expect(
+      stack.invocations.filter((i) => i.pipeline === DOWNSTREAM && i.outcome !== 'processed'),
+    ).toEqual([]);
   });
 
   it.each(FILES.map((f) => [f.key, f] as const))(
@@ -200,10 +217,25 @@ describe('compress through the local stack', () => {
         processor: 'compress',
         'source-key': encodeURIComponent(file.key),
         'original-size': String(file.body.length),
-        'original-md5': digestWithTool('md5sum', file.body),
         format: file.archive.endsWith('.gz') ? 'gzip' : 'zip',
       });
       expect(await exists(file.key)).toBe(false);
+    },
+  );
+
+  it.each(FILES.filter((f) => f.archive.endsWith('.zip')).map((f) => [f.key, f] as const))(
+    "%s: the zip's comment records the original's MD5, as unzip -z prints it",
+    async (_key, file) => {
+      // Prepare
+      const archive = join(mkdtempSync(join(work, 'comment-')), 'archive.zip');
+
+      // Act
+      await download(s3, bucket, file.archive, archive);
+
+      // Assess
+      expect(tool('unzip', ['-z', '-qq', archive]).stdout.trim()).toBe(
+        `original-md5=${digestWithTool('md5sum', file.body)}`,
+      );
     },
   );
 
@@ -228,7 +260,13 @@ describe('compress through the local stack', () => {
     expect(report).toMatchObject({
       level: 'INFO',
       outcome: 'processed',
-      output: { bytesIn: 2 * MiB + 3, sourceAction: 'deleted', format: 'zip', level: 6 },
+      output: {
+        bytesIn: 2 * MiB + 3,
+        sourceAction: 'deleted',
+        format: 'zip',
+        level: 6,
+        md5: digestWithTool('md5sum', FILES[1]!.body),
+      },
     });
     expect(report.output.ratio).toBeLessThan(0.5);
     expect(report.durationMs).toEqual(expect.any(Number));

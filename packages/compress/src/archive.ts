@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { pipeline, type Readable } from 'node:stream';
 import { blockArchive } from './blockArchive';
 import { COMPRESSOR_CHUNK_SIZE, type Compression, type Engine, type Format } from './constants';
+import { SourceSizeError } from './errors';
 import { generatorStream } from './generatorStream';
 import { coalescingMeter, meter } from './meters';
 import { streamArchive } from './streamArchive';
@@ -147,7 +148,14 @@ export function archiveStream(
     hash.update(chunk);
     bytesIn += chunk.length;
   });
-  input.once('end', () => (md5 = hash.digest('hex')));
+  // A short or long source fails the archive before its last byte, so the upload is aborted:
+  // an archive that exists is whole (see isCompleteArchiveOf). yazl checks too; zlib does not.
+  const hashed = new Promise<string>((resolve) =>
+    input.once('end', () => {
+      if (bytesIn !== entry.size) fail(new SourceSizeError(bytesIn, entry.size));
+      else resolve((md5 = hash.digest('hex')));
+    }),
+  );
   const output = meter((chunk) => (bytesOut += chunk.length));
   const fail = (error: Error | null | undefined): void => {
     if (!error) return;
@@ -163,6 +171,7 @@ export function archiveStream(
     options.level,
     options.chunkSize,
     fail,
+    hashed,
   );
   pipeline(compressed, output, fail);
   return { output, stats };

@@ -39,7 +39,7 @@ export function decisionMetadata(decision: ArchiveDecision): Record<string, stri
  * How the core's config becomes archive options for one object: the threads its vCPUs allow,
  * the time budget (`remainingMs` of the invocation), and the decision written into `metadata`.
  * The decision is made before the first archive byte, so the upload, which reads the metadata
- * when it starts, carries it, and so does the rewrite that adds the MD5.
+ * when it starts (CreateMultipartUpload, or the single PUT), carries it.
  */
 export function archiveOptions(
   config: Settings,

@@ -11,7 +11,7 @@ import { gzipHeader, gzipTrailer } from './gzipFrame';
 import { HashThread } from './hashThread';
 import { storedDeflateBlocks } from './storedDeflate';
 import { storeDecision, type StoreDecision } from './storeDecision';
-import { localFileHeader, needsZip64, zipEnd, type ZipEntry } from './zipFrame';
+import { localFileHeader, needsZip64, zipComment, zipEnd, type ZipEntry } from './zipFrame';
 
 const deflateRawAsync = promisify(deflateRaw);
 const zstdCompressAsync = promisify(zstdCompress);
@@ -45,7 +45,8 @@ export interface BlockObserver {
 interface Framing {
   start(compression: Compression): Buffer;
   stored(data: Buffer, last: boolean): Buffer[];
-  end(totals: { crc: number; packed: number; size: number }): Buffer;
+  /** `md5`: hex MD5 of the original, which zip records in its archive comment. */
+  end(totals: { crc: number; packed: number; size: number; md5: string }): Buffer;
 }
 
 function gzipFraming(level: number): Framing {
@@ -74,7 +75,7 @@ function zipFraming(entry: ArchiveEntry, blockSize: number): Framing {
       return header;
     },
     stored: (data) => [data],
-    end: (totals) => zipEnd(zip!, totals, dataStart),
+    end: (totals) => zipEnd(zip!, totals, dataStart, zipComment(totals.md5)),
   };
 }
 
@@ -167,14 +168,10 @@ export async function* blockArchive(
       if (withCrc) crc = crc32(data, crc);
     }
   };
-  const digest = async (): Promise<number> => {
-    if (hasher) {
-      const done = await hasher.digest();
-      observer.hashed(done.md5);
-      return done.crc;
-    }
-    observer.hashed(md5.digest('hex'));
-    return crc;
+  const digest = async (): Promise<{ crc: number; md5: string }> => {
+    const done = hasher ? await hasher.digest() : { crc, md5: md5.digest('hex') };
+    observer.hashed(done.md5);
+    return done;
   };
 
   let pool: CompressWorkers | undefined;
@@ -182,7 +179,7 @@ export async function* blockArchive(
     const head = await splitter.next();
     if (!head) {
       if (entry.size !== 0) throw new SourceSizeError(0, entry.size);
-      observer.hashed(md5.digest('hex'));
+      const hashed = await digest();
       if (format === 'zstd') {
         observer.decided({ compression: 'zstd', workers: 0 });
         const empty = await zstdCompressAsync(Buffer.alloc(0));
@@ -193,7 +190,7 @@ export async function* blockArchive(
       observer.decided({ ...storeDecision(level, undefined, options.storeAboveRatio), workers: 0 });
       yield framing.start('stored');
       yield* pieces(framing.stored(Buffer.alloc(0), true));
-      yield framing.end({ crc, packed, size });
+      yield framing.end({ ...hashed, packed, size });
       return;
     }
     const more = Math.ceil((entry.size - head.data.length) / blockSize);
@@ -270,7 +267,7 @@ export async function* blockArchive(
       }
     }
     if (size !== entry.size) throw new SourceSizeError(size, entry.size);
-    const end = framing.end({ crc: await digest(), packed, size });
+    const end = framing.end({ ...(await digest()), packed, size });
     if (end.length > 0) yield end;
   } finally {
     pool?.close();

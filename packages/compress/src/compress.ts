@@ -2,7 +2,6 @@ import {
   deleteIfCurrent,
   headIfExists,
   InputTooLargeError,
-  replaceMetadata,
   sourceMetadata,
   SOURCE_METADATA,
   TransientError,
@@ -52,7 +51,12 @@ export function archiveLocation(ref: ObjectRef, config: CompressConfig): Locatio
   return key === undefined ? undefined : { bucket: config.OUTPUT_BUCKET || ref.bucket, key };
 }
 
-/** The metadata written with the upload; the original's MD5 is added once it is known. */
+/**
+ * The metadata written with the upload (the decision is added before the first archive byte).
+ * The original's MD5 is not among them: S3 takes metadata when an upload starts, and the MD5 is
+ * known only at the end, so it goes where the archive itself can carry it (zip's comment) and
+ * into the report. Rewriting the metadata afterwards would be a second write of the archive.
+ */
 function archiveMetadata(info: ObjectInfo, config: CompressConfig): Record<string, string> {
   return {
     ...sourceMetadata(info, PROCESSOR),
@@ -95,8 +99,9 @@ export async function finishAlreadyDone(
  * was written and only if the version compressed is still the current one.
  *
  * Steps (after the handler's skip rules): pinned read → already compressed by content type? →
- * size limit → MD5 + compress → multipart upload (aborted on failure) → record the original's
- * MD5 (metadata rewrite) → HEAD verify → pinned delete.
+ * size limit → MD5 + compress → one upload (multipart aborted on failure; a zip ends with the
+ * original's MD5 in its comment) → HEAD verify → pinned delete. The archive is written once, so
+ * it raises one ObjectCreated event, and its existence with this metadata is the done marker.
  */
 export async function compressObject(
   ref: ObjectRef,
@@ -133,9 +138,8 @@ export async function compressObject(
     const { bytesIn, bytesOut } = archive.stats();
     logger.info('compress progress', { key: info.key, bytesIn, bytesOut, size: info.size });
   }, PROGRESS_EVERY_MS);
-  let written: { eTag?: string };
   try {
-    written = await uploadStream(s3, {
+    await uploadStream(s3, {
       ...location,
       body: archive.output,
       contentType,
@@ -153,15 +157,6 @@ export async function compressObject(
   if (bytesIn !== info.size || !md5) {
     throw new TransientError(`${info.key}: read ${bytesIn} of ${info.size} bytes`);
   }
-
-  // The MD5 is known only now, after S3 took the metadata: record it with a rewrite in place.
-  const final = { ...metadata, [ARCHIVE_METADATA.originalMd5]: md5 };
-  await replaceMetadata(
-    s3,
-    { ...location, eTag: written.eTag, size: bytesOut },
-    final,
-    contentType,
-  );
 
   const { decision } = archive.stats();
   const output: Record<string, unknown> = {
@@ -186,7 +181,7 @@ export async function compressObject(
 
   const mismatch = archiveMismatch(
     await headIfExists(s3, location.bucket, location.key),
-    final,
+    metadata,
     bytesOut,
   );
   if (mismatch) {

@@ -24,12 +24,13 @@ export type Compression = 'deflate' | 'stored' | 'zstd';
  */
 export type Engine = 'blocks' | 'stream';
 
-/** Metadata keys the archive carries beside the layer's `source-*` and `processor` keys. */
+/**
+ * Metadata keys the archive carries beside the layer's `source-*` and `processor` keys, all
+ * known before the first archive byte (the original's MD5 is not: see zipComment).
+ */
 export const ARCHIVE_METADATA = {
   originalSize: 'original-size',
   originalContentType: 'original-content-type',
-  /** Hex MD5 of the original bytes, computed while they streamed through the compressor. */
-  originalMd5: 'original-md5',
   format: 'format',
   level: 'level',
   /** `deflate`, `stored` or `zstd` (see Compression). */

@@ -2,6 +2,7 @@ import { pipeline, type Readable, type Transform } from 'node:stream';
 import { createGzip } from 'node:zlib';
 import { ZipFile } from 'yazl';
 import type { ArchiveEntry } from './archive';
+import { zipComment } from './zipFrame';
 
 // patches/yazl@3.3.1.patch adds this option; it is passed to yazl's DeflateRaw.
 declare module 'yazl' {
@@ -13,7 +14,8 @@ declare module 'yazl' {
 /**
  * ENGINE=stream: the input through one zlib stream, on one of libuv's threads, as compress did
  * before the blocks engine: zip written by yazl (one deflated entry, stored at level 0, with a
- * data descriptor; Zip64 when the entry or archive passes 4 GiB, from the size given), or
+ * data descriptor; Zip64 when the entry or archive passes 4 GiB, from the size given; the
+ * original's MD5 in the archive comment, so yazl is ended only once `md5` resolves), or
  * node:zlib's gzip (no name, mtime 0). No store decision. Kept so that the benchmark measures
  * the blocks engine against it in the same run.
  *
@@ -28,6 +30,7 @@ export function streamArchive(
   level: number,
   chunkSize: number,
   fail: (error: Error | null | undefined) => void,
+  md5: Promise<string>,
 ): Readable {
   if (format === 'gzip') {
     const gzip = createGzip({ level, chunkSize });
@@ -42,7 +45,9 @@ export function streamArchive(
     compressionLevel: level,
     compressionChunkSize: chunkSize,
   });
-  zip.end();
+  // yazl writes the central directory once the entry is done and end() has been called.
+  // forceZip64Format: false is yazl's default (Zip64 still where sizes need it).
+  void md5.then((hex) => zip.end({ comment: zipComment(hex), forceZip64Format: false }), fail);
   zip.on('error', fail);
   return zip.outputStream as Readable;
 }

@@ -9,7 +9,7 @@ import { ARCHIVE_METADATA, PROCESSOR } from './constants';
 /**
  * Why a HEAD of the archive does not show what was written, or undefined when it does: the
  * object exists, has the size that was uploaded, and every metadata value written (source
- * version/ETag, original size and MD5, ...) reads back unchanged. The source is deleted only when
+ * version/ETag, original size, the compression decision, ...) reads back unchanged. The source is deleted only when
  * this is undefined.
  */
 export function archiveMismatch(
@@ -29,8 +29,9 @@ export function archiveMismatch(
 
 /**
  * True when an existing archive is a finished one made from the version `ref` names: written by
- * this function, from that version, with the original's MD5 recorded (the last step of a write)
- * and, where the event gave one, the same original size. Anything less is redone.
+ * this function, from that version and, where the event gave one, of the same original size.
+ * The archive is written once (a single PUT or one multipart upload, which S3 completes
+ * atomically with the metadata it was started with), so one that exists is whole.
  */
 export function isCompleteArchiveOf(
   head: HeadObjectCommandOutput | undefined,
@@ -38,6 +39,5 @@ export function isCompleteArchiveOf(
 ): head is HeadObjectCommandOutput {
   const metadata = head?.Metadata;
   if (!writtenBy(metadata, PROCESSOR) || !madeFrom(metadata, ref)) return false;
-  if (!metadata?.[ARCHIVE_METADATA.originalMd5]) return false;
-  return ref.size === undefined || metadata[ARCHIVE_METADATA.originalSize] === String(ref.size);
+  return ref.size === undefined || metadata?.[ARCHIVE_METADATA.originalSize] === String(ref.size);
 }

@@ -9,7 +9,19 @@
  * "UT" mtime in the central directory), so both engines' archives list alike in `unzip -Z`.
  * Unlike yazl, a Zip64 entry also gets the Zip64 extra field in its local header, so that
  * streaming readers know its data descriptor holds 8-byte sizes.
+ *
+ * The end of central directory carries the archive comment (zipComment): the one field of a
+ * zip that comes after the data, where the original's MD5 is known.
  */
+
+/**
+ * The archive comment both engines write: the original's MD5, which is known only once the data
+ * has streamed. Recorded in the zip's last record rather than by rewriting the metadata, which
+ * would be a second write of the archive (and a second ObjectCreated event). `unzip -z` prints it.
+ */
+export function zipComment(md5: string): string {
+  return `original-md5=${md5}`;
+}
 
 export interface ZipEntry {
   /** Entry name (see keys.ts entryName); written as UTF-8 with the UTF-8 flag. */
@@ -100,7 +112,12 @@ export function localFileHeader(entry: ZipEntry): Buffer {
  * central directory record and locator,) end of central directory. `dataStart` is where the
  * entry's data began (the local header's length: the entry starts at offset 0).
  */
-export function zipEnd(entry: ZipEntry, totals: ZipTotals, dataStart: number): Buffer {
+export function zipEnd(
+  entry: ZipEntry,
+  totals: ZipTotals,
+  dataStart: number,
+  comment = '',
+): Buffer {
   const { crc, packed, size } = totals;
   if (!entry.zip64 && (packed > MAX_32 || size > MAX_32)) {
     // needsZip64 bounds what deflate can produce, so this is a bug, not bad input.
@@ -181,7 +198,9 @@ export function zipEnd(entry: ZipEntry, totals: ZipTotals, dataStart: number): B
     locator.writeUInt32LE(1, 16); // disks in all
     records.push(record, locator);
   }
-  const end = Buffer.alloc(22);
+  // ASCII only (zipComment), so its UTF-8 bytes are its CP437 bytes, as yazl writes it.
+  const text = Buffer.from(comment, 'utf8');
+  const end = Buffer.alloc(22 + text.length);
   end.writeUInt32LE(END_OF_CENTRAL_DIRECTORY, 0);
   end.writeUInt16LE(0, 4);
   end.writeUInt16LE(0, 6);
@@ -189,7 +208,8 @@ export function zipEnd(entry: ZipEntry, totals: ZipTotals, dataStart: number): B
   end.writeUInt16LE(1, 10);
   end.writeUInt32LE(directory.length, 12);
   end.writeUInt32LE(needZip64End ? ZIP64_MARK : directoryOffset, 16);
-  end.writeUInt16LE(0, 20); // comment length
+  end.writeUInt16LE(text.length, 20);
+  text.copy(end, 22);
   records.push(end);
   return Buffer.concat(records);
 }

@@ -23,6 +23,7 @@ import {
   tool,
   textBytes,
   runPipeline,
+  startFaultProxy,
 } from '@s3-pipelines/testing';
 import { CompressConfigSchema, type CompressConfig } from '../../src/config';
 import { compressPipeline } from '../../src/pipeline';
@@ -158,11 +159,11 @@ describe('zip archives, judged by unzip -t and cmp', () => {
         processor: 'compress',
         'source-etag': eTag,
         'original-size': String(bytes.length),
-        'original-md5': md5,
         format: 'zip',
         level: '6',
         compression,
       });
+      expect(tool('unzip', ['-z', '-qq', archive]).stdout.trim()).toBe(`original-md5=${md5}`);
       expect(tool('unzip', ['-Z', '-l', archive]).stdout).toContain(
         compression === 'stored' ? ' stor ' : ' defN ',
       );
@@ -279,12 +280,72 @@ describe('zstd archives, judged by zstd -t and cmp', () => {
         format: 'zstd',
         level: '3',
         compression: 'zstd',
-        'original-md5': digestWithTool('md5sum', bytes),
       });
       expect(await exists(key)).toBe(false);
     },
     120_000,
   );
+});
+
+describe('one write per archive', () => {
+  it('creates the archive with one multipart upload and nothing after it (one ObjectCreated)', async () => {
+    // Prepare: the function's S3 traffic through a proxy that records every request, on a
+    // client that records every command, for an archive of three parts.
+    const key = 'incoming/once/three-parts.bin';
+    const archiveKey = 'processed/once/three-parts.bin.zip';
+    const bytes = randomBytes(12 * MiB);
+    const eTag = await upload(s3, bucket, key, bytes);
+    const proxy = await startFaultProxy(emulator.endpoint);
+    const client = testClient(proxy.endpoint);
+    const commands: string[] = [];
+    client.middlewareStack.add(
+      (next, context) => (args) => {
+        commands.push(context.commandName!);
+        return next(args);
+      },
+      { step: 'initialize', name: 'recordCommands' },
+    );
+
+    try {
+      // Act
+      const result = await compressObject(
+        client,
+        { bucket, key, size: bytes.length, eTag },
+        config({ PART_SIZE_MB: '5' }),
+        createLogger('compress'),
+      );
+
+      // Assess: S3 raises ObjectCreated for a PUT (PutObject or CopyObject) and for a completed
+      // multipart upload; the archive's key gets exactly one of those.
+      expect(result.output).toMatchObject({
+        sourceAction: 'deleted',
+        md5: digestWithTool('md5sum', bytes),
+      });
+      const path = `/${bucket}/${archiveKey.split('/').map(encodeURIComponent).join('/')}`;
+      const creating = proxy.requests.filter(
+        (r) =>
+          r.url.split('?')[0] === path &&
+          ((r.method === 'PUT' && !r.url.includes('uploadId=')) ||
+            (r.method === 'POST' && r.url.includes('uploadId='))),
+      );
+      expect(creating).toEqual([expect.objectContaining({ method: 'POST' })]);
+      expect(commands).toEqual([
+        'HeadObjectCommand',
+        'GetObjectCommand',
+        'CreateMultipartUploadCommand',
+        'UploadPartCommand',
+        'UploadPartCommand',
+        'UploadPartCommand',
+        'CompleteMultipartUploadCommand',
+        'HeadObjectCommand',
+        'HeadObjectCommand',
+        'DeleteObjectCommand',
+      ]);
+    } finally {
+      client.destroy();
+      await proxy.close();
+    }
+  });
 });
 
 describe('safety of the original', () => {
@@ -344,15 +405,17 @@ describe('safety of the original', () => {
   });
 
   it('keeps a new upload that lands after the read but before the delete', async () => {
-    // Prepare: overwrite the source the moment the archive is finished (its metadata rewrite).
+    // Prepare: overwrite the source the moment the archive is written (before its HEAD).
     const key = 'incoming/faults/late.txt';
     const bytes = textBytes(200 * 1024);
     const eTag = await upload(s3, bucket, key, bytes);
     const racing = testClient(emulator.endpoint);
+    let uploaded = false;
     let newer: string | undefined;
     racing.middlewareStack.add(
       (next, context) => async (args) => {
-        if (context.commandName === 'CopyObjectCommand' && !newer)
+        if (context.commandName === 'PutObjectCommand') uploaded = true;
+        else if (context.commandName === 'HeadObjectCommand' && uploaded && !newer)
           newer = (await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: 'v2' })))
             .ETag;
         return next(args);

@@ -5,10 +5,14 @@ import {
   HeadObjectCommand,
   PutObjectCommand,
   S3Client,
+  UploadPartCopyCommand,
   type HeadObjectCommandOutput,
 } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import {
   createProcessContext,
@@ -24,6 +28,7 @@ import {
   s3Error,
   digestWithTool,
   textBytes,
+  tool,
 } from '@s3-pipelines/testing';
 import { CompressConfigSchema, type CompressConfig } from '../../src/config';
 import { compressPipeline } from '../../src/pipeline';
@@ -59,23 +64,42 @@ function compressObject(
   return runPipeline(compressPipeline(settings, logger), client, object);
 }
 
-/** What S3 would answer to a HEAD of the archive after the metadata rewrite. */
+/** What S3 would answer to a HEAD of the archive once it was uploaded. */
 function writtenArchive(): HeadObjectCommandOutput {
-  const copy = s3Mock.commandCalls(CopyObjectCommand)[0]?.args[0].input;
   const put = s3Mock.commandCalls(PutObjectCommand)[0]?.args[0].input;
-  if (!copy || !put) throw s3Error('NotFound', 404);
+  if (!put) throw s3Error('NotFound', 404);
   return {
     $metadata: {},
     ContentLength: Buffer.from(put.Body as Uint8Array).length,
-    ContentType: copy.ContentType,
-    Metadata: copy.Metadata,
-    ETag: '"copied"',
+    ContentType: put.ContentType,
+    Metadata: put.Metadata,
+    ETag: '"uploaded"',
   };
+}
+
+/** The archive is written once: no copy of it (a rewrite would be a second ObjectCreated). */
+function expectOneWrite(): void {
+  expect(s3Mock).toReceiveCommandTimes(PutObjectCommand, 1);
+  expect(s3Mock).not.toReceiveCommand(CopyObjectCommand);
+  expect(s3Mock).not.toReceiveCommand(UploadPartCopyCommand);
+}
+
+/** What `unzip -z` says the uploaded archive's comment is. */
+function uploadedZipComment(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'compress-unit-'));
+  try {
+    const archive = join(dir, 'a.zip');
+    const put = s3Mock.commandCalls(PutObjectCommand)[0]!.args[0].input;
+    writeFileSync(archive, Buffer.from(put.Body as Uint8Array));
+    return tool('unzip', ['-z', '-qq', archive]).stdout.trim();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /**
  * A bucket holding the source (versioned unless said otherwise) and no archive yet. The archive
- * HEAD answers 404 until the rewrite, then what was written; the source HEAD shows it current.
+ * HEAD answers 404 until the upload, then what was written; the source HEAD shows it current.
  */
 function givenS3(
   options: {
@@ -104,8 +128,6 @@ function givenS3(
     }))
     .on(PutObjectCommand)
     .resolves({ ETag: '"uploaded"' })
-    .on(CopyObjectCommand)
-    .resolves({ CopyObjectResult: { ETag: '"copied"' } })
     .on(DeleteObjectCommand)
     .resolves({ DeleteMarker: true });
 }
@@ -130,7 +152,7 @@ function finishedArchive(overrides: Record<string, string> = {}): HeadObjectComm
   return {
     $metadata: {},
     ContentLength: 1234,
-    Metadata: { ...EXPECTED_METADATA, 'original-md5': MD5, ...overrides },
+    Metadata: { ...EXPECTED_METADATA, ...overrides },
   };
 }
 
@@ -139,7 +161,7 @@ describe('compressObject', () => {
     s3Mock.reset();
   });
 
-  it('uploads the archive with metadata naming the source, records the MD5, then deletes the original', async () => {
+  it("uploads the archive once, with metadata naming the source and the MD5 in the zip's comment, then deletes the original", async () => {
     // Prepare
     givenS3();
 
@@ -153,15 +175,8 @@ describe('compressObject', () => {
       ContentType: 'application/zip',
       Metadata: EXPECTED_METADATA,
     });
-    expect(s3Mock).toReceiveCommandWith(CopyObjectCommand, {
-      Bucket: 'mybucket',
-      Key: ARCHIVE,
-      CopySource: `mybucket/${encodeURIComponent(ARCHIVE)}`,
-      CopySourceIfMatch: '"uploaded"',
-      MetadataDirective: 'REPLACE',
-      ContentType: 'application/zip',
-      Metadata: { ...EXPECTED_METADATA, 'original-md5': MD5 },
-    });
+    expectOneWrite();
+    expect(uploadedZipComment()).toBe(`original-md5=${MD5}`);
     expect(result).toMatchObject({
       outcome: 'processed',
       bytes: BYTES.length,
@@ -210,7 +225,7 @@ describe('compressObject', () => {
     expect(input).toEqual({ Bucket: 'mybucket', Key: SOURCE, IfMatch: `"${MD5}"` });
   });
 
-  it('deletes only after the archive HEAD, and the HEAD after the upload and the metadata rewrite', async () => {
+  it('deletes only after the archive HEAD, and the HEAD after the upload', async () => {
     // Prepare
     givenS3();
 
@@ -226,7 +241,6 @@ describe('compressObject', () => {
       `HeadObjectCommand:${ARCHIVE}`,
       `GetObjectCommand:${SOURCE}`,
       `PutObjectCommand:${ARCHIVE}`,
-      `CopyObjectCommand:${ARCHIVE}`,
       `HeadObjectCommand:${ARCHIVE}`,
       `HeadObjectCommand:${SOURCE}`,
       `DeleteObjectCommand:${SOURCE}`,
@@ -236,7 +250,7 @@ describe('compressObject', () => {
   it.each([
     ['the source ETag differs', { 'source-etag': 'another' }],
     ['the original size differs', { 'original-size': '1' }],
-    ['the MD5 differs', { 'original-md5': '0'.repeat(32) }],
+    ['the compression differs', { compression: 'stored' }],
     ['another version wrote it', { 'source-version-id': 'other' }],
   ])(
     'keeps the original when the archive HEAD shows other metadata: %s',
@@ -307,7 +321,7 @@ describe('compressObject', () => {
 
     // Assess
     expect(result.output).toMatchObject({ sourceAction: 'kept' });
-    expect(s3Mock).toReceiveCommandTimes(CopyObjectCommand, 1);
+    expectOneWrite();
     expect(s3Mock).not.toReceiveCommand(DeleteObjectCommand);
     expect(s3Mock).not.toReceiveCommandWith(HeadObjectCommand, { Key: SOURCE });
   });
@@ -322,20 +336,6 @@ describe('compressObject', () => {
 
     // Assess
     await expect(compressing).rejects.toMatchObject({ retryable: true });
-    expect(s3Mock).not.toReceiveCommand(CopyObjectCommand);
-    expect(s3Mock).not.toReceiveCommand(DeleteObjectCommand);
-  });
-
-  it('fails without deleting when recording the MD5 fails', async () => {
-    // Prepare
-    givenS3();
-    s3Mock.on(CopyObjectCommand).rejects(s3Error('AccessDenied', 403));
-
-    // Act
-    const compressing = compressObject(s3, ref, config, fakeLogger().asLogger);
-
-    // Assess
-    await expect(compressing).rejects.toMatchObject({ name: 'PermanentError' });
     expect(s3Mock).not.toReceiveCommand(DeleteObjectCommand);
   });
 
@@ -418,22 +418,6 @@ describe('compressObject', () => {
     expect(s3Mock).not.toReceiveCommand(DeleteObjectCommand);
   });
 
-  it('redoes an archive an earlier run left without the MD5 (it died before the rewrite)', async () => {
-    // Prepare
-    givenS3();
-    s3Mock
-      .on(HeadObjectCommand, { Key: ARCHIVE })
-      .resolvesOnce({ Metadata: EXPECTED_METADATA })
-      .callsFake(() => writtenArchive());
-
-    // Act
-    const result = await compressObject(s3, ref, config, fakeLogger().asLogger);
-
-    // Assess
-    expect(result.outcome).toBe('processed');
-    expect(s3Mock).toReceiveCommandTimes(PutObjectCommand, 1);
-  });
-
   it('rewrites an archive made from an older version', async () => {
     // Prepare
     givenS3();
@@ -498,10 +482,7 @@ describe('compressObject', () => {
       Bucket: 'archive-bucket',
       Key: ARCHIVE,
     });
-    expect(s3Mock).toReceiveCommandWith(CopyObjectCommand, {
-      Bucket: 'archive-bucket',
-      CopySource: `archive-bucket/${encodeURIComponent(ARCHIVE)}`,
-    });
+    expectOneWrite();
     expect(s3Mock).toReceiveCommandWith(DeleteObjectCommand, { Bucket: 'mybucket', Key: SOURCE });
   });
 
@@ -625,7 +606,8 @@ describe('compressObject', () => {
     );
 
     // Assess
-    expect(s3Mock).toReceiveCommandWith(CopyObjectCommand, {
+    expectOneWrite();
+    expect(s3Mock).toReceiveCommandWith(PutObjectCommand, {
       Metadata: expect.objectContaining({
         compression: 'stored',
         'sample-ratio': expect.stringMatching(/^1\.000\d$/),
