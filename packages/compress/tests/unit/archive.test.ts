@@ -55,7 +55,7 @@ describe.each<[Engine, Partial<ArchiveOptions>]>([
   const options = { engine, ...tuning };
 
   it.each([0, 6, 9])(
-    'writes a zip that unzip -t accepts and extracts byte for byte (level %i)',
+    'writes a zip that unzip -t accepts and extracts byte for byte, the MD5 in its comment (level %i)',
     async (level) => {
       // Prepare
       const archive = join(dir, 'a.zip');
@@ -73,28 +73,8 @@ describe.each<[Engine, Partial<ArchiveOptions>]>([
       const listing = tool('unzip', ['-Z', '-l', archive]).stdout;
       expect(listing).toMatch(level === 0 ? / stor / : / defN /);
       expect(listing).toMatch(/24-May-06 07:08 report\.csv/);
-    },
-    60_000,
-  );
-
-  it.each([0, 6])(
-    "ends a zip with the original's MD5 in its archive comment, as unzip -z prints it (level %i)",
-    async (level) => {
-      // Prepare
-      const archive = join(dir, 'a.zip');
-
-      // Act
-      const stream = archiveStream(
-        bodyOf(BYTES, 4096),
-        { name: 'report.csv', size: BYTES.length, mtime: MTIME },
-        { format: 'zip', level, ...options },
-      );
-      writeFileSync(archive, await readAll(stream.output));
-
-      // Assess
-      const comment = tool('unzip', ['-z', '-qq', archive]);
-      expect(comment.stdout.trim()).toBe(`original-md5=${digestWithTool('md5sum', BYTES)}`);
-      expectZipOf(archive, BYTES, 'report.csv');
+      const comment = tool('unzip', ['-z', '-qq', archive]).stdout.trim();
+      expect(comment).toBe(`original-md5=${digestWithTool('md5sum', BYTES)}`);
     },
     60_000,
   );
