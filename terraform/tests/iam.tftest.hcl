@@ -492,6 +492,19 @@ run "batch_role_trust" {
 run "batch_role_policies" {
   command = plan
 
+  # The alias ARN as Lambda reports it, so that the role's invoke grant is
+  # compared with what functions.<pipeline>.target_arn says backfill.sh invokes.
+  override_resource {
+    target          = module.functions["compress"].aws_lambda_alias.this
+    override_during = plan
+    values          = { arn = "arn:aws:lambda:eu-west-1:123456789012:function:tp-compress:live" }
+  }
+
+  assert {
+    condition     = [for s in jsondecode(data.aws_iam_policy_document.batch["compress"].json).Statement : s.Resource if s.Sid == "InvokeLiveAlias"] == [output.functions["compress"].target_arn]
+    error_message = "The Batch role invokes exactly the ARN the functions output gives scripts/backfill.sh. Got: ${output.functions["compress"].target_arn}"
+  }
+
   assert {
     condition = jsonencode({ for s in jsondecode(data.aws_iam_policy_document.batch["compress"].json).Statement : s.Sid => {
       effect = s.Effect, actions = sort(flatten([s.Action])), resources = sort(flatten([s.Resource])), condition = try(s.Condition, null)
