@@ -7,15 +7,22 @@ import { isGone } from '../object/gone';
 import type { Pin } from '../object/pin';
 import type { ObjectInfo, ObjectRef } from '../types';
 import { RangeStream, pinnedGet, type ResumeOptions } from './rangeReader';
-import { ParallelRangeStream } from './parallelRanges';
+import { DEFAULT_FAN_OUT_IDLE_SHARE, ParallelRangeStream } from './parallelRanges';
 
 export interface ReadOptions {
   /**
    * Ranged GETs in flight at once. 1 (the default) streams the object over one connection;
-   * more lets a sequential consumer outrun one connection's bandwidth. Memory is bounded by
-   * (concurrency + 1) × rangeSize.
+   * more lets a sequential consumer outrun one connection's bandwidth: the read starts on one
+   * GET and fans out when that connection is what the consumer waits for (fanOutIdleShare).
+   * Memory is bounded by (concurrency + 1) × rangeSize.
    */
   concurrency?: number;
+  /**
+   * With concurrency > 1: fan out once the event loop has sat idle (waiting on the network) this
+   * share of the time since the first read, judged after every rangeSize bytes; 0 fans out at
+   * the first read. Default 0.2: a process that one connection keeps busy never pays for ranges.
+   */
+  fanOutIdleShare?: number;
   /** Bytes per ranged GET when concurrency > 1. Default 8 MiB. */
   rangeSize?: number;
   /** Consecutive failed attempts without progress before the read fails. Default 5. */
@@ -40,22 +47,11 @@ export interface OpenedObject {
   body: Readable;
 }
 
-function totalFrom(response: GetObjectCommandOutput): number {
-  const match = /\/(\d+)$/.exec(response.ContentRange ?? '');
-  return match ? Number(match[1]) : (response.ContentLength ?? 0);
-}
-
-async function firstResponse(
-  s3: S3Client,
-  pin: Pin,
-  range: string | undefined,
-): Promise<GetObjectCommandOutput> {
+async function firstResponse(s3: S3Client, pin: Pin): Promise<GetObjectCommandOutput> {
   try {
-    return await pinnedGet(s3, pin, range);
+    return await pinnedGet(s3, pin);
   } catch (error) {
     if (isGone(error)) throw new ObjectGoneError(pin.key, httpStatus(error) ?? 0);
-    // An empty object has no byte 0 to range over; ask for all of it.
-    if (range && httpStatus(error) === 416) return firstResponse(s3, pin, undefined);
     throw toPipelineError(error, `GET ${pin.key}`);
   }
 }
@@ -76,10 +72,10 @@ export async function openObject(
     backoffMs: options.backoffMs ?? 200,
   };
   const pin: Pin = { bucket: ref.bucket, key: ref.key, versionId: ref.versionId, eTag: ref.eTag };
-  const parallel = concurrency > 1 && (ref.size === undefined || ref.size > rangeSize);
-  const first = await firstResponse(s3, pin, parallel ? `bytes=0-${rangeSize - 1}` : undefined);
+  // One GET for the whole object either way: a parallel read fans out from it when it must.
+  const first = await firstResponse(s3, pin);
 
-  const total = totalFrom(first);
+  const total = first.ContentLength ?? 0;
   const info: ObjectInfo = {
     bucket: ref.bucket,
     key: ref.key,
@@ -98,7 +94,7 @@ export async function openObject(
   pin.versionId = info.versionId;
   pin.eTag = info.eTag || undefined;
 
-  if (!parallel || first.ContentRange === undefined) {
+  if (concurrency === 1 || total <= rangeSize) {
     return { info, body: new RangeStream(s3, pin, 0, undefined, total, resume, first) };
   }
   return {
@@ -108,6 +104,7 @@ export async function openObject(
       rangeSize,
       resume,
       reuseBuffers: options.reuseBuffers,
+      fanOutIdleShare: options.fanOutIdleShare ?? DEFAULT_FAN_OUT_IDLE_SHARE,
     }),
   };
 }

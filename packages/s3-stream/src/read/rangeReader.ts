@@ -66,12 +66,13 @@ export class RangeStream extends Readable {
   }
 
   /**
-   * Ends this stream at the first multiple of `boundary` at or past the bytes it has received,
-   * instead of where it was asked to, and returns that offset: the bytes from there on are read
-   * by other requests (ParallelRangeStream fanning out). The body is released when it gets there.
+   * Ends this stream at the first multiple of `boundary` past the bytes it has received (so at
+   * least one byte more than it has: the open response is put to use), instead of where it was
+   * asked to, and returns that offset: the bytes from there on are read by other requests
+   * (ParallelRangeStream fanning out). The body is released when it gets there.
    */
   endAtNext(boundary: number): number {
-    const at = Math.min(Math.ceil(this.offset / boundary) * boundary, this.stop + 1);
+    const at = Math.min((Math.floor(this.offset / boundary) + 1) * boundary, this.stop + 1);
     this.stop = at - 1;
     this.end = at - 1;
     this.cut = true;

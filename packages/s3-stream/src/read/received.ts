@@ -35,6 +35,11 @@ export class ChunkList implements Received {
     const chunk = this.chunks[this.taken]!;
     // Dropped as it goes, so that a chunk handed over is not held here too.
     this.chunks[this.taken++] = EMPTY;
+    // Emptied: start over, so that a list serving a whole object does not grow with it.
+    if (this.taken === this.chunks.length) {
+      this.chunks.length = 0;
+      this.taken = 0;
+    }
     return chunk;
   }
 
@@ -88,6 +93,30 @@ export class SlabList implements Received {
 
   release(): void {
     this.pool.release(this.slab);
+  }
+}
+
+/**
+ * What one list received, then another: range 0 keeps socket chunks while it is the only GET
+ * (and reads no further ahead than the consumer), and copies into a slab once it reads ahead.
+ */
+export class HandedOver implements Received {
+  constructor(
+    private readonly before: Received,
+    private readonly after: Received,
+  ) {}
+
+  add(chunk: Buffer): void {
+    this.after.add(chunk);
+  }
+
+  take(): Buffer | undefined {
+    return this.before.take() ?? this.after.take();
+  }
+
+  release(): void {
+    this.before.release();
+    this.after.release();
   }
 }
 

@@ -41,7 +41,7 @@ function serve(bytes: Buffer, extra: { VersionId?: string; ETag?: string } = {})
   return (input: GetObjectCommandInput) => {
     const common = { ETag: `"${ETAG}"`, ...extra, ContentType: 'text/csv', Metadata: {} };
     if (!input.Range) {
-      return { ...common, ContentLength: bytes.length, Body: bodyOf(bytes) };
+      return { ...common, ContentLength: bytes.length, Body: bodyOf(bytes, 4) };
     }
     const [start, end] = parseRange(input.Range, bytes.length);
     return {
@@ -375,8 +375,9 @@ describe('openObject', () => {
     });
   });
 
+  // fanOutIdleShare 0: fan out at the first read (when it fans out is ParallelRangeStream's test).
   describe('parallel ranged reads', () => {
-    it('yields every byte in order and asks for each range once', async () => {
+    it('starts on one GET and asks for each later range once', async () => {
       // Prepare
       const bytes = sampleBytes(95);
       s3Mock.on(GetObjectCommand).callsFake(serve(bytes, { VersionId: VERSION }));
@@ -385,7 +386,7 @@ describe('openObject', () => {
       const { info, body } = await openObject(
         s3,
         { ...versionedRef, size: 95 },
-        { concurrency: 3, rangeSize: 10 },
+        { concurrency: 3, rangeSize: 10, fanOutIdleShare: 0 },
       );
       const read = await readAll(body);
 
@@ -394,9 +395,9 @@ describe('openObject', () => {
       expect(info.size).toBe(95);
       expect(s3Mock).toReceiveCommandTimes(GetObjectCommand, 10);
       const ranges = s3Mock.commandCalls(GetObjectCommand).map((c) => c.args[0].input.Range);
-      expect([...ranges].sort()).toEqual(
+      expect(ranges[0]).toBeUndefined();
+      expect(ranges.slice(1).sort()).toEqual(
         [
-          'bytes=0-9',
           'bytes=10-19',
           'bytes=20-29',
           'bytes=30-39',
@@ -418,7 +419,7 @@ describe('openObject', () => {
       const bytes = sampleBytes(95);
       const answer = serve(bytes, { VersionId: VERSION });
       s3Mock.on(GetObjectCommand).callsFake(async (input: GetObjectCommandInput) => {
-        const start = parseRange(input.Range!, 95)[0];
+        const start = input.Range ? parseRange(input.Range, 95)[0] : 0;
         // Earlier ranges are slower, so completions arrive out of order.
         await new Promise((resolve) => setTimeout(resolve, start === 10 ? 15 : 1));
         return answer(input);
@@ -428,7 +429,7 @@ describe('openObject', () => {
       const { body } = await openObject(
         s3,
         { ...versionedRef, size: 95 },
-        { concurrency: 3, rangeSize: 10 },
+        { concurrency: 3, rangeSize: 10, fanOutIdleShare: 0 },
       );
       const read = await readAll(body);
 
@@ -445,7 +446,7 @@ describe('openObject', () => {
       const { body } = await openObject(
         s3,
         { ...unversionedRef, size: 25 },
-        { concurrency: 2, rangeSize: 10 },
+        { concurrency: 2, rangeSize: 10, fanOutIdleShare: 0 },
       );
       const read = await readAll(body);
 
@@ -479,7 +480,7 @@ describe('openObject', () => {
       const { body } = await openObject(
         s3,
         { ...versionedRef, size: 30 },
-        { concurrency: 3, rangeSize: 10, backoffMs: 1 },
+        { concurrency: 3, rangeSize: 10, backoffMs: 1, fanOutIdleShare: 0 },
       );
       const read = await readAll(body);
 
@@ -489,6 +490,25 @@ describe('openObject', () => {
         Range: 'bytes=14-19',
         VersionId: VERSION,
       });
+    });
+
+    it('stays on the one GET by default while the process keeps up with it', async () => {
+      // Prepare: the bodies answer at once, so the process never sits waiting on the network.
+      const bytes = sampleBytes(95);
+      s3Mock.on(GetObjectCommand).callsFake(serve(bytes, { VersionId: VERSION }));
+
+      // Act
+      const { body } = await openObject(
+        s3,
+        { ...versionedRef, size: 95 },
+        { concurrency: 3, rangeSize: 10 },
+      );
+      const read = await readAll(body);
+
+      // Assess
+      expect(read).toEqual(bytes);
+      expect(s3Mock).toReceiveCommandTimes(GetObjectCommand, 1);
+      expect(s3Mock).toReceiveCommandWith(GetObjectCommand, { Range: undefined });
     });
 
     it('uses one plain GET when the event says the object fits in one range', async () => {
@@ -527,7 +547,7 @@ describe('openObject', () => {
       expect(read).toEqual(bytes);
       expect(info.size).toBe(6);
       expect(s3Mock).toReceiveCommandTimes(GetObjectCommand, 1);
-      expect(s3Mock).toReceiveCommandWith(GetObjectCommand, { Range: 'bytes=0-9' });
+      expect(s3Mock).toReceiveCommandWith(GetObjectCommand, { Range: undefined });
     });
   });
 
@@ -540,8 +560,7 @@ describe('openObject', () => {
         s3Mock.on(GetObjectCommand).resolves({
           ETag: `"${ETAG}"`,
           VersionId: VERSION,
-          ContentLength: concurrency > 1 ? 10 : 40,
-          ContentRange: concurrency > 1 ? 'bytes 0-9/40' : undefined,
+          ContentLength: 40,
           Body: sdkBody,
         });
         const { body } = await openObject(s3, versionedRef, { concurrency, rangeSize: 10 });
@@ -591,12 +610,10 @@ describe('openObject', () => {
       expect(s3Mock).toReceiveCommandTimes(GetObjectCommand, 1);
     });
 
-    it('reads a 0-byte object of unknown size in parallel mode, where S3 refuses the range', async () => {
+    it('reads a 0-byte object of unknown size in parallel mode with one plain GET', async () => {
       // Prepare
       s3Mock
-        .on(GetObjectCommand, { Range: 'bytes=0-9' })
-        .rejects(s3Error('InvalidRange', 416))
-        .on(GetObjectCommand, { Range: undefined })
+        .on(GetObjectCommand)
         .resolves({ ETag: `"${ETAG}"`, ContentLength: 0, Body: bodyOf(Buffer.alloc(0)) });
 
       // Act
@@ -610,7 +627,8 @@ describe('openObject', () => {
       // Assess
       expect(read.length).toBe(0);
       expect(info.size).toBe(0);
-      expect(s3Mock).toReceiveCommandTimes(GetObjectCommand, 2);
+      expect(s3Mock).toReceiveCommandTimes(GetObjectCommand, 1);
+      expect(s3Mock).toReceiveCommandWith(GetObjectCommand, { Range: undefined });
     });
 
     it('refuses an object over maxBytes before reading its body', async () => {

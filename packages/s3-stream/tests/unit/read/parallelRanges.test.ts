@@ -15,35 +15,45 @@ const resume = { maxResumes: 2, backoffMs: 1 };
 /** Above a Readable's default highWaterMark, like the 64 KiB a socket read delivers. */
 const CHUNK = 32 * 1024;
 
+/** The bytes a GET asks for: its Range, or the whole object. */
 function rangeOf(input: GetObjectCommandInput, total: number): [number, number] {
-  const match = /^bytes=(\d+)-(\d+)$/.exec(input.Range ?? '');
+  if (input.Range === undefined) return [0, total - 1];
+  const match = /^bytes=(\d+)-(\d+)$/.exec(input.Range);
   if (!match) throw new Error(`unexpected Range ${input.Range}`);
   return [Number(match[1]), Math.min(Number(match[2]), total - 1)];
 }
 
-/** Answers ranged GetObject from `bytes` in CHUNK pieces; `body` may replace a range's body. */
+/** Answers GetObject from `bytes` in CHUNK pieces; `body` may replace a response's body. */
 function serve(bytes: Buffer, body?: (start: number) => Readable | undefined) {
   return (input: GetObjectCommandInput) => {
     const [start, end] = rangeOf(input, bytes.length);
     return {
       ETag: `"${ETAG}"`,
       ContentLength: end - start + 1,
-      ContentRange: `bytes ${start}-${end}/${bytes.length}`,
+      ...(input.Range ? { ContentRange: `bytes ${start}-${end}/${bytes.length}` } : {}),
       Body: body?.(start) ?? bodyOf(bytes.subarray(start, end + 1), CHUNK),
     };
   };
 }
 
-/** Opens the stream the way openObject does: range 0 first, then the rest from the stream. */
-async function open(total: number, concurrency: number, rangeSize: number, reuseBuffers = false) {
-  const first = await s3.send(
-    new GetObjectCommand({ Bucket: pin.bucket, Key: pin.key, Range: `bytes=0-${rangeSize - 1}` }),
-  );
+/**
+ * Opens the stream the way openObject does: one GET for the whole object, then the stream.
+ * `fanOutIdleShare` 0 (fan out at the first read) unless a test is about when it fans out.
+ */
+async function open(
+  total: number,
+  concurrency: number,
+  rangeSize: number,
+  reuseBuffers = false,
+  fanOutIdleShare = 0,
+) {
+  const first = await s3.send(new GetObjectCommand({ Bucket: pin.bucket, Key: pin.key }));
   return new ParallelRangeStream(s3, pin, total, first, {
     concurrency,
     rangeSize,
     resume,
     reuseBuffers,
+    fanOutIdleShare,
   });
 }
 
@@ -55,6 +65,36 @@ function stalledBody(bytes: Buffer): Readable {
       bytes = Buffer.alloc(0);
     },
   });
+}
+
+/** `bytes` in CHUNK pieces, one every `ms`: a connection slower than its reader. */
+function tricklingBody(bytes: Buffer, ms: number): Readable {
+  let at = 0;
+  return new Readable({
+    read() {
+      setTimeout(() => {
+        this.push(at < bytes.length ? bytes.subarray(at, (at += CHUNK)) : null);
+      }, ms);
+    },
+  });
+}
+
+/**
+ * Every GET after the first asked for one range: rangeSize pieces from where range 0 was cut (a
+ * multiple of rangeSize) to the end, each once.
+ */
+function expectEachRangeOnce(total: number, rangeSize: number): void {
+  const asked = s3Mock
+    .commandCalls(GetObjectCommand)
+    .slice(1)
+    .map((call) => rangeOf(call.args[0].input, total))
+    .sort((a, b) => a[0] - b[0]);
+  const cut = asked[0]?.[0] ?? total;
+  const expected: [number, number][] = [];
+  for (let at = cut; at < total; at += rangeSize)
+    expected.push([at, Math.min(at + rangeSize, total) - 1]);
+  expect(cut % rangeSize).toBe(0);
+  expect(asked).toEqual(expected);
 }
 
 const tick = (ms = 10) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -108,7 +148,69 @@ describe('ParallelRangeStream', () => {
     expect(requested).toBeLessThan(10);
     expect(requested * rangeSize - first.length).toBeLessThanOrEqual((3 + 1) * rangeSize);
     expect(Buffer.concat([first, rest])).toEqual(bytes);
-    expect(s3Mock).toReceiveCommandTimes(GetObjectCommand, 10);
+    expectEachRangeOnce(bytes.length, rangeSize);
+  });
+
+  describe('fanning out', () => {
+    it('stays on the one GET while the process never waits for it', async () => {
+      // Prepare: the bodies answer at once, so the event loop is never idle.
+      const rangeSize = 2 * CHUNK;
+      const bytes = sampleBytes(20 * rangeSize);
+      s3Mock.on(GetObjectCommand).callsFake(serve(bytes));
+      const body = await open(bytes.length, 4, rangeSize, true, 0.2);
+
+      // Act
+      const read = await readAll(body);
+
+      // Assess
+      expect(read.equals(bytes)).toBe(true);
+      expect(s3Mock).toReceiveCommandTimes(GetObjectCommand, 1);
+    });
+
+    it('fans out at a range boundary when the process sits waiting for the one GET', async () => {
+      // Prepare: the first response trickles; every ranged GET answers at once.
+      const rangeSize = 2 * CHUNK;
+      const bytes = sampleBytes(12 * rangeSize + 5);
+      s3Mock
+        .on(GetObjectCommand)
+        .callsFake(serve(bytes, (start) => (start === 0 ? tricklingBody(bytes, 5) : undefined)));
+      const body = await open(bytes.length, 3, rangeSize, true, 0.2);
+
+      // Act
+      const read = await readAll(body);
+
+      // Assess: range 0 was cut and every later byte came from ranged GETs, each asked once.
+      expect(read.equals(bytes)).toBe(true);
+      expect(s3Mock.commandCalls(GetObjectCommand).length).toBeGreaterThan(5);
+      expectEachRangeOnce(bytes.length, rangeSize);
+    });
+
+    it('reads the one GET no further ahead than one stream while the consumer does not read', async () => {
+      // Prepare
+      const bytes = sampleBytes(64 * CHUNK);
+      let pulled = 0;
+      const counted = bodyOf(bytes, CHUNK).on('data', (chunk: Buffer) => (pulled += chunk.length));
+      s3Mock
+        .on(GetObjectCommand)
+        .callsFake(serve(bytes, (start) => (start === 0 ? counted : undefined)));
+      const body = await open(bytes.length, 3, 16 * CHUNK, false, 0.2);
+
+      // Act
+      const first = await new Promise<Buffer>((resolve) =>
+        body.once('data', (chunk: Buffer) => {
+          body.pause();
+          resolve(chunk);
+        }),
+      );
+      await tick(50);
+      const pulledWhilePaused = pulled;
+      body.resume();
+      const rest = await readAll(body);
+
+      // Assess: a few socket reads' worth (the streams' own buffers), not the object.
+      expect(pulledWhilePaused).toBeLessThanOrEqual(8 * CHUNK);
+      expect(Buffer.concat([first, rest]).equals(bytes)).toBe(true);
+    });
   });
 
   it('starts no other range before the first read, and releases range 0 when destroyed', async () => {
