@@ -3,15 +3,14 @@
 # One CloudWatch dashboard per environment: a header and a block of graphs per
 # pipeline (README, "Dashboard"). The pipelines' own metrics are the EMF ones
 # the shared handler emits (packages/s3-stream/src/handler/metrics.ts):
-# namespace s3-pipelines, dimension service = the pipeline's name, which is the
-# POWERTOOLS_SERVICE_NAME main.tf sets. The rest are AWS/Lambda metrics of the
+# namespace s3-pipelines/<project> (POWERTOOLS_METRICS_NAMESPACE, main.tf), dimension
+# service = the pipeline's name, which is the POWERTOOLS_SERVICE_NAME main.tf sets. The rest are AWS/Lambda metrics of the
 # function and AWS/SQS metrics of its queues. Built from names, so the body
 # renders at plan time and tests/dashboard.tftest.hcl can read it.
 
 locals {
-  dashboard_name = "${var.project}-pipelines"
-  # What the handler's metrics are published under (POWERTOOLS_METRICS_NAMESPACE is not set).
-  pipeline_metrics_namespace = "s3-pipelines"
+  dashboard_name             = "${var.project}-pipelines"
+  pipeline_metrics_namespace = local.metrics_namespace
 
   # Per pipeline, its graphs in order: title and metrics (CloudWatch's
   # [namespace, name, dimension, value, {options}] rows; a row holding only an

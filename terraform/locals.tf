@@ -9,6 +9,11 @@ locals {
   # Kept for the settings validation message in variables.tf.
   reserved_env = concat(local.reserved.set_by_terraform, local.reserved.set_by_lambda)
 
+  # Where every function's EMF metrics go. Per project, so that two environments
+  # in one account and region never share a graph or an alarm; the local stack
+  # sets the same (packages/local-stack/src/tfvars.ts, terraformEnvironment).
+  metrics_namespace = "${local.catalog.metrics_namespace}/${var.project}"
+
   raw_buckets   = var.buckets
   raw_pipelines = var.pipelines
   raw_network   = var.network
@@ -151,12 +156,13 @@ locals {
   # longest bucket name S3 allows, since the real one is known after apply.
   terraform_env = {
     for k, p in local.pipelines : k => {
-      OUTPUT_BUCKET           = join("", [for i in range(63) : "x"])
-      OUTPUT_PREFIX           = local.catalog.functions[p.function].output_location == "beside-source" ? "" : p.output_prefix
-      TRIGGER_PREFIX          = p.prefix
-      TRIGGER_SUFFIX          = p.suffix
-      POWERTOOLS_SERVICE_NAME = k
-      POWERTOOLS_LOG_LEVEL    = "INFO"
+      OUTPUT_BUCKET                = join("", [for i in range(63) : "x"])
+      OUTPUT_PREFIX                = local.catalog.functions[p.function].output_location == "beside-source" ? "" : p.output_prefix
+      TRIGGER_PREFIX               = p.prefix
+      TRIGGER_SUFFIX               = p.suffix
+      POWERTOOLS_SERVICE_NAME      = k
+      POWERTOOLS_LOG_LEVEL         = "INFO"
+      POWERTOOLS_METRICS_NAMESPACE = local.metrics_namespace
     }
   }
 

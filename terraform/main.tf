@@ -120,12 +120,13 @@ module "functions" {
   retain_log_group         = var.protect_from_destroy
 
   environment = merge(each.value.settings, {
-    OUTPUT_BUCKET           = module.buckets[each.value.output_logical].name
-    OUTPUT_PREFIX           = each.value.output_prefix
-    TRIGGER_PREFIX          = each.value.prefix
-    TRIGGER_SUFFIX          = each.value.suffix
-    POWERTOOLS_SERVICE_NAME = each.key
-    POWERTOOLS_LOG_LEVEL    = "INFO"
+    OUTPUT_BUCKET                = module.buckets[each.value.output_logical].name
+    OUTPUT_PREFIX                = each.value.output_prefix
+    TRIGGER_PREFIX               = each.value.prefix
+    TRIGGER_SUFFIX               = each.value.suffix
+    POWERTOOLS_SERVICE_NAME      = each.key
+    POWERTOOLS_LOG_LEVEL         = "INFO"
+    POWERTOOLS_METRICS_NAMESPACE = local.metrics_namespace
   })
 
   s3_object_access = {

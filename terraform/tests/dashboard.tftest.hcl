@@ -56,7 +56,7 @@ run "every_pipeline_graphs_its_own_metrics" {
       # What each pipeline's metrics are called, from the resources that emit them.
       toset(flatten([
         [for m in ["Invocations", "Errors", "Throttles", "Duration", "ConcurrentExecutions"] : "AWS/Lambda ${m} FunctionName=${f.name}"],
-        [for m in ["ObjectsProcessed", "ObjectsSkipped", "ObjectsFailed", "BytesRead", "BytesWritten", "EventLag"] : "s3-pipelines ${m} service=${f.function.environment[0].variables.POWERTOOLS_SERVICE_NAME}"],
+        [for m in ["ObjectsProcessed", "ObjectsSkipped", "ObjectsFailed", "BytesRead", "BytesWritten", "EventLag"] : "${f.function.environment[0].variables.POWERTOOLS_METRICS_NAMESPACE} ${m} service=${f.function.environment[0].variables.POWERTOOLS_SERVICE_NAME}"],
         [for d in(f.dlq == null ? [] : [f.dlq.name]) : "AWS/SQS ApproximateNumberOfMessagesVisible QueueName=${d}"],
         [for b, t in module.triggers : [
           "AWS/SQS ApproximateNumberOfMessagesVisible QueueName=${t.queues[k].name}",
@@ -131,7 +131,7 @@ run "backlog_alarms" {
 
   assert {
     condition = keys(aws_cloudwatch_metric_alarm.event_lag) == ["checksum", "compress", "metadata"] && alltrue([for k, a in aws_cloudwatch_metric_alarm.event_lag :
-      a.namespace == "s3-pipelines" && a.metric_name == "EventLag" && a.extended_statistic == "p99" && a.threshold == 600000 &&
+      a.namespace == module.functions[k].function.environment[0].variables.POWERTOOLS_METRICS_NAMESPACE && a.namespace == "s3-pipelines/tp" && a.metric_name == "EventLag" && a.extended_statistic == "p99" && a.threshold == 600000 &&
       a.dimensions == tomap({ service = module.functions[k].function.environment[0].variables.POWERTOOLS_SERVICE_NAME }) &&
       a.alarm_name == "tp-${k}-event-lag" && a.alarm_actions == toset([aws_sns_topic.alarms[0].arn])
     ])

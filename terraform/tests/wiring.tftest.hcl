@@ -402,25 +402,27 @@ run "functions" {
 
   assert {
     condition = module.functions["checksum"].function.environment[0].variables == tomap({
-      OUTPUT_BUCKET           = "t-uploads-x"
-      OUTPUT_PREFIX           = ""
-      TRIGGER_PREFIX          = ""
-      TRIGGER_SUFFIX          = ""
-      POWERTOOLS_SERVICE_NAME = "checksum"
-      POWERTOOLS_LOG_LEVEL    = "INFO"
-      EXTRA_ALGORITHMS        = "sha256"
+      OUTPUT_BUCKET                = "t-uploads-x"
+      OUTPUT_PREFIX                = ""
+      TRIGGER_PREFIX               = ""
+      TRIGGER_SUFFIX               = ""
+      POWERTOOLS_SERVICE_NAME      = "checksum"
+      POWERTOOLS_LOG_LEVEL         = "INFO"
+      POWERTOOLS_METRICS_NAMESPACE = "s3-pipelines/tp"
+      EXTRA_ALGORITHMS             = "sha256"
     })
     error_message = "checksum environment: output is the source bucket, settings passed verbatim."
   }
 
   assert {
     condition = module.functions["image-resize"].function.environment[0].variables == tomap({
-      OUTPUT_BUCKET           = "t-images-x"
-      OUTPUT_PREFIX           = "resized/"
-      TRIGGER_PREFIX          = "photos/"
-      TRIGGER_SUFFIX          = ".jpg"
-      POWERTOOLS_SERVICE_NAME = "image-resize"
-      POWERTOOLS_LOG_LEVEL    = "INFO"
+      OUTPUT_BUCKET                = "t-images-x"
+      OUTPUT_PREFIX                = "resized/"
+      TRIGGER_PREFIX               = "photos/"
+      TRIGGER_SUFFIX               = ".jpg"
+      POWERTOOLS_SERVICE_NAME      = "image-resize"
+      POWERTOOLS_LOG_LEVEL         = "INFO"
+      POWERTOOLS_METRICS_NAMESPACE = "s3-pipelines/tp"
     })
     error_message = "image-resize environment must name the output bucket and prefix and its trigger."
   }

@@ -32,6 +32,8 @@ const FunctionSchema = z.object({
 
 const CatalogSchema = z.object({
   max_pipelines: z.number().int().min(1),
+  /** EMF namespace root; each project's functions publish under `<this>/<project>`. */
+  metrics_namespace: z.string().min(1),
   pipeline_fields: z.record(z.string(), FieldSchema),
   bucket_fields: z.record(z.string(), FieldSchema),
   network_fields: z.record(z.string(), FieldSchema),

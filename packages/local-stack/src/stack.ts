@@ -102,7 +102,7 @@ export function functionEnv(
     AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(p.memory_mb),
     ...p.settings,
-    ...terraformEnvironment(route.pipeline, p),
+    ...terraformEnvironment(vars.project, route.pipeline, p),
     OUTPUT_BUCKET: realBucketName(vars, route.outputBucket),
     POWERTOOLS_LOG_LEVEL: logLevel,
   };

@@ -162,8 +162,17 @@ function fields(
   );
 }
 
+/** Terraform's local.metrics_namespace: per project, so environments never share a graph. */
+export function metricsNamespace(project: string): string {
+  return `${CATALOG.metrics_namespace}/${project}`;
+}
+
 /** What Terraform puts in a function's environment besides its settings (terraform/main.tf). */
-export function terraformEnvironment(pipeline: string, p: PipelineVars): Record<string, string> {
+export function terraformEnvironment(
+  project: string,
+  pipeline: string,
+  p: PipelineVars,
+): Record<string, string> {
   const beside = CATALOG.functions[p.function]?.output_location === 'beside-source';
   return {
     OUTPUT_BUCKET: 'x'.repeat(BUCKET_NAME_BOUND),
@@ -172,6 +181,7 @@ export function terraformEnvironment(pipeline: string, p: PipelineVars): Record<
     TRIGGER_SUFFIX: p.suffix,
     POWERTOOLS_SERVICE_NAME: pipeline,
     POWERTOOLS_LOG_LEVEL: 'INFO',
+    POWERTOOLS_METRICS_NAMESPACE: metricsNamespace(project),
   };
 }
 
@@ -187,7 +197,7 @@ function pipelineProblems(
   name: string,
   p: PipelineVars,
   raw: Raw,
-  vars: Pick<Tfvars, 'buckets' | 'pipelines'>,
+  vars: Pick<Tfvars, 'project' | 'buckets' | 'pipelines'>,
 ): string[] {
   const owner = `pipeline "${name}"`;
   const problems: string[] = [];
@@ -234,7 +244,7 @@ function pipelineProblems(
     else if (set_by_lambda.includes(key))
       problems.push(`${owner}: setting "${key}" is reserved (Lambda sets it)`);
   }
-  const bytes = environmentBytes({ ...p.settings, ...terraformEnvironment(name, p) });
+  const bytes = environmentBytes({ ...p.settings, ...terraformEnvironment(vars.project, name, p) });
   if (bytes > CATALOG.environment_limit_bytes) {
     problems.push(
       `${owner}: its environment is ${bytes} bytes (settings plus what Terraform sets, with a 63-character bucket name); Lambda allows ${CATALOG.environment_limit_bytes}`,
@@ -331,7 +341,7 @@ export function parseTfvars(value: unknown, source = 'tfvars'): Tfvars {
     );
   }
   for (const [name, p] of Object.entries(pipelines)) {
-    problems.push(...pipelineProblems(name, p, rawPipelines[name] as Raw, { buckets, pipelines }));
+    problems.push(...pipelineProblems(name, p, rawPipelines[name] as Raw, { project, buckets, pipelines }));
   }
 
   const network = fields(

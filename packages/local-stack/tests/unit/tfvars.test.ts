@@ -2,7 +2,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TfvarsError } from '../../src/errors';
-import { loadTfvars, parseTfvars, realBucketName } from '../../src/tfvars';
+import { METRICS_NAMESPACE } from '../../../s3-stream/src/handler/metrics';
+import { CATALOG } from '../../src/catalog';
+import { loadTfvars, parseTfvars, realBucketName, terraformEnvironment } from '../../src/tfvars';
 
 const valid = {
   project: 's3p-dev',
@@ -121,5 +123,24 @@ describe('parseTfvars', () => {
 describe('realBucketName', () => {
   it('is <project>-<logical>, lowercased', () => {
     expect(realBucketName({ project: 'S3P-Dev' }, 'uploads')).toBe('s3p-dev-uploads');
+  });
+});
+
+describe('terraformEnvironment', () => {
+  it('publishes metrics under a namespace of the project, as terraform/locals.tf does', () => {
+    // Arrange
+    const vars = parseTfvars(valid);
+
+    // Act
+    const env = terraformEnvironment(vars.project, 'checksum', vars.pipelines.checksum!);
+
+    // Assess: two environments in one account never share a graph or an alarm.
+    expect(env.POWERTOOLS_METRICS_NAMESPACE).toBe('s3-pipelines/s3p-dev');
+    expect(CATALOG.reserved_settings.set_by_terraform).toContain('POWERTOOLS_METRICS_NAMESPACE');
+  });
+
+  it("roots the namespace where the layer's metrics go when nothing sets one", () => {
+    // Assess
+    expect(CATALOG.metrics_namespace).toBe(METRICS_NAMESPACE);
   });
 });
