@@ -16,9 +16,3 @@ export const DEFAULT_RANGE_SIZE = 8 * 1024 * 1024;
 /** Default multipart part size for writes; lib-storage buffers queueSize × partSize at most. */
 export const DEFAULT_PART_SIZE = 8 * 1024 * 1024;
 export const DEFAULT_QUEUE_SIZE = 4;
-
-/** CopyObject's size limit; larger objects are copied in UploadPartCopy parts. */
-export const COPY_OBJECT_LIMIT = 5 * 1024 ** 3;
-
-/** Part size of a server-side multipart copy. */
-export const COPY_PART_SIZE = 1024 ** 3;

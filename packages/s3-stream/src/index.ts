@@ -30,7 +30,6 @@ export type {
 } from '@aws-sdk/client-s3';
 export { deleteIfCurrent } from './write/deleteIfCurrent';
 export type { DeleteOutcome } from './write/deleteIfCurrent';
-export { replaceMetadata } from './write/replaceMetadata';
 export { uploadStream } from './write/uploadStream';
 // zod for the functions' config schemas, from the layer's one copy: a function bundling its own
 // would ship a second zod and build schemas the layer's parseConfig cannot read.
