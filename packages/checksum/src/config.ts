@@ -7,7 +7,10 @@ export const ChecksumConfigSchema = z.object({
   ...triggerSettings(),
   /** Comma-separated hashes computed in the same pass and stored as sidecar metadata. */
   EXTRA_ALGORITHMS: envList().pipe(z.array(z.enum(ALGORITHMS))),
-  /** Ranged GETs in flight for objects larger than one range (1 = a single streaming GET). */
+  /**
+   * Ranged GETs in flight for objects larger than one range once the read fans out: it starts on
+   * one GET and fans out when the function sits waiting on it (1 = never: one streaming GET).
+   */
   READ_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),
   /** Size of each ranged GET in MiB; memory is about (READ_CONCURRENCY + 1) × this. */
   RANGE_SIZE_MB: z.coerce.number().int().min(1).max(256).default(8),
