@@ -12,7 +12,15 @@ export type { Identified } from './magick';
 export { fakeLogger } from './logger';
 export type { FakeLogger } from './logger';
 export { runPipeline } from './pipeline';
-export { bodyOf, breakingBody, connectionReset, readAll, s3Error, sampleBytes } from './sdk';
+export {
+  bodyOf,
+  breakingBody,
+  connectionReset,
+  readAll,
+  s3Error,
+  sampleBytes,
+  tricklingBody,
+} from './sdk';
 export type { StreamingBody } from './sdk';
 export { textBlock, textBytes } from './text';
 export { coreutilsLine, digestWithTool } from './tools';

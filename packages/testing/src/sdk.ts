@@ -47,6 +47,20 @@ export function breakingBody(bytes: Buffer, error: Error = connectionReset()): S
   return body as StreamingBody;
 }
 
+/**
+ * A body that sends `chunk` bytes every `ms` milliseconds: a connection slower than its
+ * consumer, so a reader that waits on it can be seen to wait.
+ */
+export function tricklingBody(bytes: Buffer, chunk: number, ms: number): StreamingBody {
+  let at = 0;
+  const body = new Readable({
+    read() {
+      setTimeout(() => this.push(at < bytes.length ? bytes.subarray(at, (at += chunk)) : null), ms);
+    },
+  });
+  return body as StreamingBody;
+}
+
 /** Deterministic bytes that are not all the same, so an out-of-order or replayed byte shows. */
 export function sampleBytes(length: number): Buffer {
   const bytes = Buffer.alloc(length);

@@ -6,7 +6,6 @@ import {
   type GetObjectCommandInput,
 } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
-import { Readable } from 'node:stream';
 import type { Logger, ObjectRef } from '@s3-pipelines/s3-stream';
 import type { ChecksumConfig } from '../../src/config';
 import { checksumPipeline } from '../../src/pipeline';
@@ -18,6 +17,7 @@ import {
   sampleBytes,
   digestWithTool,
   coreutilsLine,
+  tricklingBody,
 } from '@s3-pipelines/testing';
 
 const s3Mock = mockClient(S3Client);
@@ -342,7 +342,7 @@ describe('checksum', () => {
         ContentLength: end - from! + 1,
         ...(input.Range ? { ContentRange: `bytes ${from}-${end}/${bytes.length}` } : {}),
         Metadata: {},
-        Body: input.Range ? bodyOf(part, 64 * 1024) : tricklingBody(part, 64 * 1024),
+        Body: input.Range ? bodyOf(part, 64 * 1024) : tricklingBody(part, 64 * 1024, 5),
       };
     });
     s3Mock
@@ -436,13 +436,3 @@ describe('checksum', () => {
     await expect(checking).rejects.toMatchObject({ name: 'PermanentError', retryable: false });
   });
 });
-
-/** `bytes` in `chunk` pieces, one every 5 ms: a connection slower than its reader. */
-function tricklingBody(bytes: Buffer, chunk: number): Readable {
-  let at = 0;
-  return new Readable({
-    read() {
-      setTimeout(() => this.push(at < bytes.length ? bytes.subarray(at, (at += chunk)) : null), 5);
-    },
-  });
-}

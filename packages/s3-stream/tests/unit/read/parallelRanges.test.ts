@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import { ObjectGoneError, PermanentError } from '../../../src/errors';
 import type { Pin } from '../../../src/object/pin';
 import { ParallelRangeStream } from '../../../src/read/parallelRanges';
-import { bodyOf, readAll, s3Error, sampleBytes } from '@s3-pipelines/testing';
+import { bodyOf, readAll, s3Error, sampleBytes, tricklingBody } from '@s3-pipelines/testing';
 
 const s3Mock = mockClient(S3Client);
 const s3 = new S3Client({ region: 'us-east-1' });
@@ -63,18 +63,6 @@ function stalledBody(bytes: Buffer): Readable {
     read() {
       if (bytes.length) this.push(bytes);
       bytes = Buffer.alloc(0);
-    },
-  });
-}
-
-/** `bytes` in CHUNK pieces, one every `ms`: a connection slower than its reader. */
-function tricklingBody(bytes: Buffer, ms: number): Readable {
-  let at = 0;
-  return new Readable({
-    read() {
-      setTimeout(() => {
-        this.push(at < bytes.length ? bytes.subarray(at, (at += CHUNK)) : null);
-      }, ms);
     },
   });
 }
@@ -173,7 +161,9 @@ describe('ParallelRangeStream', () => {
       const bytes = sampleBytes(12 * rangeSize + 5);
       s3Mock
         .on(GetObjectCommand)
-        .callsFake(serve(bytes, (start) => (start === 0 ? tricklingBody(bytes, 5) : undefined)));
+        .callsFake(
+          serve(bytes, (start) => (start === 0 ? tricklingBody(bytes, CHUNK, 5) : undefined)),
+        );
       const body = await open(bytes.length, 3, rangeSize, true, 0.2);
 
       // Act
