@@ -40,6 +40,8 @@ async function checksumFunction(
       EXTRA_ALGORITHMS: [],
       READ_CONCURRENCY: Number(concurrency),
       RANGE_SIZE_MB: 8,
+      // Outside Lambda there is no deadline, so the check never refuses here.
+      MIN_MB_PER_SECOND: 50,
     },
     logger,
   );

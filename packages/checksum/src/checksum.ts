@@ -1,4 +1,5 @@
 import {
+  checkTimeBudget,
   isCurrent,
   sourceMetadata,
   uploadStream,
@@ -12,6 +13,7 @@ import { sidecarKey, sidecarLine } from './sidecar';
 
 export const PROCESSOR = 'checksum';
 const PROGRESS_EVERY_MS = 10_000;
+const TIME_HINT = 'raise timeout_s, or lower MIN_MB_PER_SECOND if the function reads faster';
 
 /** Reads the object once, feeding every hash from the same chunks; keeps no chunk. */
 async function hashObject(
@@ -39,14 +41,29 @@ async function hashObject(
 export async function checksumObject(
   ref: ObjectRef,
   config: ChecksumConfig,
-  { s3, logger, open }: ProcessContext,
+  { s3, logger, open, remainingMs }: ProcessContext,
 ): Promise<ProcessResult> {
+  const budget = (key: string) => ({
+    key,
+    remainingMs: remainingMs(),
+    bytesPerSecond: config.MIN_MB_PER_SECOND * 1e6,
+    hint: TIME_HINT,
+  });
+  // The event's size refuses an object before any GET; a Batch task has none, so the opened
+  // object's size is checked too, before its first chunk is hashed.
+  if (ref.size !== undefined) checkTimeBudget(ref.size, budget(ref.key));
   const { info, body } = await open(ref, {
     concurrency: config.READ_CONCURRENCY,
     rangeSize: config.RANGE_SIZE_MB * 1024 * 1024,
     // hashObject is done with each chunk before it reads the next one, and keeps none.
     reuseBuffers: true,
   });
+  try {
+    checkTimeBudget(info.size, budget(info.key));
+  } catch (error) {
+    body.destroy();
+    throw error;
+  }
 
   const hashes: Record<string, Hash> = { md5: createHash('md5') };
   for (const algorithm of config.EXTRA_ALGORITHMS) hashes[algorithm] = createHash(algorithm);

@@ -75,6 +75,29 @@ export class InputTooLargeError extends PermanentError {
   }
 }
 
+/**
+ * An object that would not be finished before the invocation times out, at the rate the
+ * function counts on. Permanent: every retry would run into the same timeout, so it is refused
+ * before the work starts, and the object stays where it is.
+ */
+export class WouldTimeOutError extends PermanentError {
+  constructor(
+    key: string,
+    size: number,
+    bytesPerSecond: number,
+    remainingMs: number,
+    hint: string,
+  ) {
+    const rate = bytesPerSecond / 1e6;
+    super(
+      `${key} is ${size} bytes: at ${Number(rate.toPrecision(3))} MB/s it needs ` +
+        `${Math.ceil(size / bytesPerSecond)} s, but the invocation times out in ` +
+        `${Math.floor(remainingMs / 1000)} s (${hint})`,
+    );
+    this.name = 'WouldTimeOutError';
+  }
+}
+
 const PERMANENT_S3_ERRORS = new Set([
   'AccessDenied',
   'AllAccessDisabled',

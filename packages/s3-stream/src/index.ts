@@ -9,6 +9,7 @@ export {
   ObjectGoneError,
   PermanentError,
   TransientError,
+  WouldTimeOutError,
 } from './errors';
 export { createPipelineHandler } from './handler/createPipelineHandler';
 export { processObject } from './handler/processObject';
@@ -16,6 +17,8 @@ export type { PipelineDefinition, ProcessResult } from './handler/types';
 export { createProcessContext } from './handler/processContext';
 export type { ProcessContext } from './handler/processContext';
 export type { SkipReason } from './handler/skipReasons';
+export { checkTimeBudget } from './timeBudget';
+export type { TimeBudget } from './timeBudget';
 export { createLogger } from './logger';
 export type { Logger } from './logger';
 export { bareETag } from './object/etag';

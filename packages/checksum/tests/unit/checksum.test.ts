@@ -6,7 +6,7 @@ import {
   type GetObjectCommandInput,
 } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
-import type { Logger, ObjectRef } from '@s3-pipelines/s3-stream';
+import { WouldTimeOutError, type Logger, type ObjectRef } from '@s3-pipelines/s3-stream';
 import type { ChecksumConfig } from '../../src/config';
 import { checksumPipeline } from '../../src/pipeline';
 import {
@@ -35,6 +35,7 @@ const config: ChecksumConfig = {
   EXTRA_ALGORITHMS: ['sha256'],
   READ_CONCURRENCY: 4,
   RANGE_SIZE_MB: 8,
+  MIN_MB_PER_SECOND: 50,
 };
 
 const ref: ObjectRef = {
@@ -84,8 +85,9 @@ function checksumObject(
   object: ObjectRef,
   settings: ChecksumConfig,
   logger: Logger = fakeLogger().asLogger,
+  remainingMs?: number,
 ) {
-  return runPipeline(checksumPipeline(settings, logger), client, object);
+  return runPipeline(checksumPipeline(settings, logger), client, object, { remainingMs });
 }
 
 describe('checksum', () => {
@@ -434,5 +436,67 @@ describe('checksum', () => {
 
     // Assess
     await expect(checking).rejects.toMatchObject({ name: 'PermanentError', retryable: false });
+  });
+
+  describe('an object it could not finish before the timeout', () => {
+    // 1024 bytes at 50 MB/s take 20.48 µs; 0.01 ms left is less than that.
+    const TOO_LITTLE_MS = 0.01;
+
+    it('is refused by its event size before any GET, naming the size, rate and time left', async () => {
+      // Prepare
+      givenSource();
+
+      // Act
+      const checking = checksumObject(s3, ref, config, fakeLogger().asLogger, TOO_LITTLE_MS);
+
+      // Assess
+      await expect(checking).rejects.toBeInstanceOf(WouldTimeOutError);
+      await expect(checking).rejects.toMatchObject({
+        retryable: false,
+        message: expect.stringMatching(/1024 bytes: at 50 MB\/s .* times out in 0 s/),
+      });
+      expect(s3Mock).not.toReceiveCommand(GetObjectCommand);
+      expect(s3Mock).not.toReceiveCommand(PutObjectCommand);
+    });
+
+    it('is refused by the size S3 gives when the task named none, its GET released', async () => {
+      // Prepare: a Batch task carries no size.
+      const body = bodyOf(BYTES, 100);
+      givenSource();
+      s3Mock.on(GetObjectCommand).resolves({
+        ETag: `"${MD5}"`,
+        VersionId: VERSION,
+        ContentLength: BYTES.length,
+        Body: body,
+      });
+      const sizeless: ObjectRef = { ...ref, size: undefined };
+
+      // Act
+      const checking = checksumObject(s3, sizeless, config, fakeLogger().asLogger, TOO_LITTLE_MS);
+
+      // Assess
+      await expect(checking).rejects.toBeInstanceOf(WouldTimeOutError);
+      expect(body.destroyed).toBe(true);
+      expect(s3Mock).not.toReceiveCommand(PutObjectCommand);
+    });
+
+    it('is hashed when the time left is enough at the rate, or the check is off', async () => {
+      // Prepare
+      givenSource();
+
+      // Act
+      const enough = await checksumObject(s3, ref, config, fakeLogger().asLogger, 60_000);
+      const unchecked = await checksumObject(
+        s3,
+        ref,
+        { ...config, MIN_MB_PER_SECOND: 0 },
+        fakeLogger().asLogger,
+        TOO_LITTLE_MS,
+      );
+
+      // Assess
+      expect(enough.outcome).toBe('processed');
+      expect(unchecked.outcome).toBe('processed');
+    });
   });
 });

@@ -13,6 +13,7 @@ describe('ChecksumConfigSchema', () => {
       EXTRA_ALGORITHMS: [],
       READ_CONCURRENCY: 4,
       RANGE_SIZE_MB: 8,
+      MIN_MB_PER_SECOND: 50,
     });
   });
 
