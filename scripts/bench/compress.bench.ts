@@ -26,13 +26,23 @@
  * Peak RSS must stay under 256 MiB and flat over the sizes (the text file read as 256 MiB, and
  * served five times over as 5 GiB; a repeat 1 GiB apart is far outside deflate's window).
  *
- * usage: npm run bench -- compress [--runs=3] [--sizes=256m,1g,5g] [--chunk-sizes] [--emulator]
- *   --sizes        object sizes for the RSS series (k, m, g suffixes); the comparisons run at
- *                  the largest of them up to 1 GiB, so `--sizes=256m --runs=1` is a quick run
- *   --chunk-sizes  also compare ENGINE=stream with 16 KiB and 2 MiB chunks (docs/compress.md)
- *   --emulator     also run the function against the S3 emulator (a second process doing
- *                  S3's work on the same cores)
+ * Every function run also times the verify-and-delete path (from the upload's completion to the
+ * original's delete: HEAD archive, HEAD source, DELETE), since users run it with deletion on.
+ *
+ * The report goes to docs/bench/compress.{txt,json} and the chart to docs/bench/compress.svg.
  */
+const USAGE = `usage: npm run bench -- compress [--runs=3] [--sizes=256m,1g,5g] [--chunk-sizes] [--emulator]
+  --runs=N       rounds of the interleaved comparisons (the median counts; default 3)
+  --sizes        object sizes for the RSS series (k, m, g suffixes); the comparisons run at
+                 the largest of them up to 1 GiB, so --sizes=256m --runs=1 is a quick run
+  --chunk-sizes  also compare ENGINE=stream with 16 KiB and 2 MiB chunks (docs/compress.md)
+  --emulator     also run the function against the S3 emulator (a second process doing
+                 S3's work on the same cores)
+Writes docs/bench/compress.txt, docs/bench/compress.json and docs/bench/compress.svg.`;
+if (process.argv.includes('--help') || process.argv.includes('-h')) {
+  console.log(USAGE);
+  process.exit(0);
+}
 import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { spawnSync } from 'node:child_process';
@@ -44,6 +54,8 @@ import { startEmulator } from '@s3-pipelines/local-stack';
 import { textBlock, testClient } from '@s3-pipelines/testing';
 import { COMPRESSOR_CHUNK_SIZE, LAMBDA_MB_PER_VCPU } from '../../packages/compress/src/constants';
 import { functionAliases } from '../lib/bundleOptions';
+import { writeBarChart } from './barChart';
+import { compressChart, type ChartSection } from './compress/chart';
 import type { WorkerResult } from './compress/worker';
 import { fileSource, startBenchS3, type SourceObject } from './lib/benchS3';
 import {
@@ -58,6 +70,8 @@ import {
 
 const root = join(__dirname, '..', '..');
 const work = BENCH_DIR;
+/** Where the report and the chart go: the docs quote them. */
+const DOCS_BENCH = join(root, 'docs', 'bench');
 const KiB = 1024;
 const MiB = 1024 * KiB;
 const GiB = 1024 * MiB;
@@ -191,7 +205,9 @@ async function main(): Promise<void> {
     // The same aliases as the function's own build, so the benchmark measures what ships.
     { alias: functionAliases(join(root, 'packages', 'compress')) },
   );
-  const report = createReport('compress');
+  const report = createReport('compress', DOCS_BENCH);
+  const chart: ChartSection[] = [];
+  const started = new Date();
   const { say, target, record } = report;
   say(
     `compress benchmark: Node ${process.version}, ${CORES} cores, level ${LEVEL} (zstd ${ZSTD_LEVEL}), ` +
@@ -362,8 +378,14 @@ async function main(): Promise<void> {
       );
       say(
         `  (own CPU: zlib stream ${mbps(size, r.zlib!.cpuSeconds)} MB per CPU-s, today ${mbps(size, r.today!.cpuSeconds)}, ` +
-          `blocks ${mbps(size, blocks.cpuSeconds)}; every function run: zip, MD5, upload, rewrite, verify, delete)`,
+          `blocks ${mbps(size, blocks.cpuSeconds)}; every function run: zip, MD5, upload, verify, delete)`,
       );
+      const verifyDelete = median(blocks.runs.map((run) => run.verifyDeleteMs ?? NaN));
+      say(
+        `  verify and delete after the upload (HEAD archive, HEAD source, DELETE): ${verifyDelete.toFixed(0)} ms, ` +
+          `${((verifyDelete / 1000 / blocks.seconds) * 100).toFixed(2)}% of the function's run (median)`,
+      );
+      record(`${kind}.verifyDeleteMs`, verifyDelete);
       record(`${kind}.zip`, {
         gzip: gzip[kind],
         ...Object.fromEntries(
@@ -375,6 +397,59 @@ async function main(): Promise<void> {
       });
 
       const zstd = r.zstd!;
+      const vs = (m: Measured, base: Measured, name: string): string =>
+        `${times(base.seconds / m.seconds)} ${name}`;
+      const baseName = kind === 'text' ? 'pigz' : 'ENGINE=stream';
+      chart.push({
+        title: `${label(size)} ${kind}: zip/gzip (ratio vs ${baseName}), then zstd (vs the zstd CLI)`,
+        rows: [
+          { label: `gzip -${LEVEL}, from disk`, mbPerSecond: rate(size, gzip[kind].seconds) },
+          {
+            label: `pigz -${LEVEL} -p ${CORES}, from disk`,
+            mbPerSecond: rate(size, r.pigz!.seconds),
+          },
+          { label: 'GetObject + one zlib stream', mbPerSecond: rate(size, r.zlib!.seconds) },
+          {
+            label: 'compress ENGINE=stream (before)',
+            mbPerSecond: rate(size, r.today!.seconds),
+            note: vs(r.today!, base, baseName),
+          },
+          ...(r.stream16
+            ? [
+                {
+                  label: '  the same, STREAM_CHUNK_KB=16',
+                  mbPerSecond: rate(size, r.stream16.seconds),
+                  note: vs(r.stream16, base, baseName),
+                },
+              ]
+            : []),
+          ...(r.blocks1
+            ? [
+                {
+                  label: 'compress, blocks, WORKERS=1',
+                  mbPerSecond: rate(size, r.blocks1.seconds),
+                  note: vs(r.blocks1, base, baseName),
+                },
+              ]
+            : []),
+          {
+            label: `compress, blocks (${blocks.runs[0]!.compression})`,
+            mbPerSecond: rate(size, blocks.seconds),
+            note: vs(blocks, base, baseName),
+            shipped: true,
+          },
+          {
+            label: `zstd -${ZSTD_LEVEL} -T${CORES}, from disk`,
+            mbPerSecond: rate(size, r.zstdCli!.seconds),
+          },
+          {
+            label: 'compress FORMAT=zstd',
+            mbPerSecond: rate(size, zstd.seconds),
+            note: vs(zstd, r.zstdCli!, 'zstd CLI'),
+            shipped: true,
+          },
+        ],
+      });
       say('');
       say(row(`${label(size)} ${kind}, zstd`, 'MB/s', 'peak RSS', 'out/in', 'vs CLI'));
       say(
@@ -464,6 +539,15 @@ async function main(): Promise<void> {
         );
       }
     }
+    chart.push({
+      title: 'compress (zip, blocks) by object size, with its peak RSS',
+      rows: peaks.map(({ name, size, result }) => ({
+        label: `${label(size)} ${name}`,
+        mbPerSecond: rate(size, result.seconds),
+        note: mib(result.maxRssMiB!),
+        shipped: true,
+      })),
+    });
     record(
       'peaks',
       peaks.map(({ name, size, result }) => ({
@@ -513,6 +597,13 @@ async function main(): Promise<void> {
   say('');
   say(`load average at the end: ${load()}`);
   record('loadAtEnd', loadavg());
+  const drawn = compressChart(
+    chart,
+    `npm run bench -- compress ${process.argv.slice(2).join(' ')}, ${started.toISOString().slice(0, 10)}, ` +
+      `Node ${process.version}, ${CORES} cores, median of ${RUNS} interleaved rounds`,
+  );
+  record('chart', drawn);
+  writeBarChart(join(DOCS_BENCH, 'compress.svg'), drawn);
   process.exit(report.finish());
 
   function check(endpoint: typeof keeper, key: string, format: string, run: WorkerResult) {

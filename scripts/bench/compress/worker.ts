@@ -34,6 +34,25 @@ export interface WorkerResult {
   workers?: number;
   sourceAction?: string;
   archive?: string;
+  /**
+   * The verify-and-delete path: from the archive's upload completing to the original's delete
+   * answering (HEAD archive, HEAD source, DELETE), in ms; compress runs with DELETE_SOURCE only.
+   */
+  verifyDeleteMs?: number;
+}
+
+/** When each S3 command of `s3` ended, in order, to time the steps after the upload. */
+function commandEnds(s3: S3Client): { name: string; at: number }[] {
+  const ends: { name: string; at: number }[] = [];
+  s3.middlewareStack.add(
+    (next, context) => async (args) => {
+      const result = await next(args);
+      ends.push({ name: context.commandName ?? '', at: performance.now() });
+      return result;
+    },
+    { step: 'initialize', name: 'benchCommandEnds' },
+  );
+  return ends;
 }
 
 /**
@@ -90,6 +109,7 @@ async function main(): Promise<void> {
     const logger = createLogger('bench');
     const definition = compressPipeline(config, logger);
     const context = createProcessContext({ s3, logger, processor: definition.processor });
+    const ends = commandEnds(s3);
     run = async () => {
       // The whole function as the handler runs it: skip rules, then the work.
       const result = await processObject(
@@ -100,7 +120,10 @@ async function main(): Promise<void> {
       if (result.outcome !== 'processed')
         throw new Error(`compress ${result.outcome}: ${result.reason}`);
       const output = result.output!;
+      const uploaded = ends.findLast((e) => /^(CompleteMultipartUpload|PutObject)/.test(e.name));
+      const deleted = ends.findLast((e) => e.name === 'DeleteObjectCommand');
       return {
+        ...(uploaded && deleted ? { verifyDeleteMs: deleted.at - uploaded.at } : {}),
         bytesOut: Number(output.bytesOut),
         md5: String(output.md5),
         compression: String(output.compression),
