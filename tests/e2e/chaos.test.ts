@@ -8,7 +8,7 @@ import { DIST, ROOT, ensureBuilt } from './helpers/artifacts';
 /**
  * A short fault run (docs/chaos.md): every pipeline of the dev config through the local stack,
  * faults between the functions and S3, every output judged by md5sum, unzip, gzip, cmp and
- * identify. Small objects and a 10 s timeout cap keep it near two minutes; the long run is
+ * identify. Small objects and a 10 s timeout cap keep it near three minutes; the long run is
  * `npm run chaos -- --objects 1000 --fault-rate 0.05`.
  *
  * CHAOS_OBJECTS=300 npm run test:e2e -- tests/e2e/chaos.test.ts  runs a longer one.
