@@ -341,7 +341,9 @@ export function parseTfvars(value: unknown, source = 'tfvars'): Tfvars {
     );
   }
   for (const [name, p] of Object.entries(pipelines)) {
-    problems.push(...pipelineProblems(name, p, rawPipelines[name] as Raw, { project, buckets, pipelines }));
+    problems.push(
+      ...pipelineProblems(name, p, rawPipelines[name] as Raw, { project, buckets, pipelines }),
+    );
   }
 
   const network = fields(
