@@ -1,3 +1,4 @@
+import { checkTimeBudget, type TimeBudget } from '@s3-pipelines/s3-stream';
 import { createHash } from 'node:crypto';
 import { pipeline, type Readable } from 'node:stream';
 import { blockArchive } from './blockArchive';
@@ -6,7 +7,6 @@ import { SourceSizeError } from './errors';
 import { generatorStream } from './generatorStream';
 import { coalescingMeter, meter } from './meters';
 import { streamArchive } from './streamArchive';
-import { checkTimeBudget, type TimeBudget } from './timeBudget';
 
 /** The one file an archive holds. */
 export interface ArchiveEntry {

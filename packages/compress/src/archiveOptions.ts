@@ -62,6 +62,7 @@ export function archiveOptions(
       key: object.key,
       remainingMs,
       bytesPerSecond: assumedBytesPerSecond(config.MIN_MB_PER_SECOND_PER_VCPU, workers, cpus),
+      hint: 'raise the memory or the timeout, or lower MIN_MB_PER_SECOND_PER_VCPU',
     },
     onDecision: (decision) => Object.assign(metadata, decisionMetadata(decision)),
   };

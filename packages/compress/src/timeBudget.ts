@@ -1,6 +1,5 @@
 import { availableParallelism } from 'node:os';
 import { LAMBDA_MAX_VCPUS, LAMBDA_MB_PER_VCPU } from './constants';
-import { WouldTimeOutError } from './errors';
 
 /**
  * The vCPUs the function has: in Lambda its memory buys them (one per 1,769 MB, up to 6, and a
@@ -26,31 +25,10 @@ export function threadsFor(
   return workers === 0 ? most : Math.min(workers, most);
 }
 
-export interface TimeBudget {
-  /** For the error message. */
-  key: string;
-  /** The invocation's remaining time when compression starts (Infinity outside Lambda). */
-  remainingMs: number;
-  /** The rate the function counts on; 0 turns the check off. */
-  bytesPerSecond: number;
-}
-
 /**
  * The rate counted on: MIN_MB_PER_SECOND_PER_VCPU for each vCPU that compresses (`threads`
  * of them, or the fraction of one vCPU that a small function has).
  */
 export function assumedBytesPerSecond(mbPerVcpu: number, threads: number, cpus: number): number {
   return mbPerVcpu * 1e6 * Math.min(threads, cpus);
-}
-
-/**
- * Refuses, before a byte is compressed, an object that would not be finished at the assumed
- * rate before the invocation times out: it would only time out, be retried and time out again.
- */
-export function checkTimeBudget(size: number, budget: TimeBudget): void {
-  const { key, remainingMs, bytesPerSecond } = budget;
-  if (bytesPerSecond <= 0 || !Number.isFinite(remainingMs)) return;
-  if ((size / bytesPerSecond) * 1000 > remainingMs) {
-    throw new WouldTimeOutError(key, size, bytesPerSecond, remainingMs);
-  }
 }

@@ -375,7 +375,7 @@ describe('archiveStream, ENGINE=blocks only', () => {
         {
           format: 'zip',
           level: 6,
-          budget: { key: 'incoming/x', remainingMs: 5_000, bytesPerSecond: 10e6 },
+          budget: { key: 'incoming/x', remainingMs: 5_000, bytesPerSecond: 10e6, hint: 'h' },
         },
       );
 

@@ -1,4 +1,4 @@
-import { assumedBytesPerSecond, checkTimeBudget, threadsFor, vcpus } from '../../src/timeBudget';
+import { assumedBytesPerSecond, threadsFor, vcpus } from '../../src/timeBudget';
 
 describe('vcpus', () => {
   it.each([
@@ -44,34 +44,5 @@ describe('assumedBytesPerSecond', () => {
     expect(assumedBytesPerSecond(10, 1, 2)).toBe(10e6);
     expect(assumedBytesPerSecond(10, 1, 0.5)).toBe(5e6);
     expect(assumedBytesPerSecond(10, 6, 5.79)).toBeCloseTo(57.9e6);
-  });
-});
-
-describe('checkTimeBudget', () => {
-  const budget = { key: 'incoming/big.csv', bytesPerSecond: 20e6 };
-
-  it('refuses an object that would take longer than the time left, naming size, rate and time', () => {
-    // Act: 5 GB at 20 MB/s is 250 s; 200 s are left.
-    const act = (): void => checkTimeBudget(5e9, { ...budget, remainingMs: 200_000 });
-
-    // Assess
-    expect(act).toThrow(
-      expect.objectContaining({
-        name: 'WouldTimeOutError',
-        retryable: false,
-        message:
-          'incoming/big.csv is 5000000000 bytes: at 20 MB/s it needs 250 s, but the invocation ' +
-          'times out in 200 s (raise the memory or the timeout, or lower MIN_MB_PER_SECOND_PER_VCPU)',
-      }) as Error,
-    );
-  });
-
-  it('lets through what fits, and everything outside Lambda or with the check off', () => {
-    // Assess
-    expect(() => checkTimeBudget(5e9, { ...budget, remainingMs: 251_000 })).not.toThrow();
-    expect(() => checkTimeBudget(5e9, { ...budget, remainingMs: Infinity })).not.toThrow();
-    expect(() =>
-      checkTimeBudget(5e9, { ...budget, bytesPerSecond: 0, remainingMs: 1 }),
-    ).not.toThrow();
   });
 });
