@@ -108,8 +108,9 @@ describe('the local stack status, metrics and backfill on a non-terminal', () =>
       .trim()
       .split('\n');
     const first = JSON.parse(emf[0]!);
+    // The project's namespace, as Terraform sets it, so environments never mix their metrics.
     expect(first._aws.CloudWatchMetrics[0]).toMatchObject({
-      Namespace: 's3-pipelines',
+      Namespace: 's3-pipelines/s3p-svc',
       Dimensions: [['service']],
     });
     expect(first).toMatchObject({ service: 'metadata', ObjectsProcessed: 1 });
