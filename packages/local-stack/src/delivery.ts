@@ -86,6 +86,28 @@ interface ObjectOutcome {
   reason?: string;
 }
 
+/** What createPipelineHandler logs for a record it hands back unstarted (its runItems). */
+export const DEFERRED_LOG_MESSAGE = 'record deferred: too little time left';
+
+/**
+ * The message ids the handler deferred: handed back in batchItemFailures without a failure,
+ * because the invocation ran short of time. Their log line names the item, not a key.
+ */
+export function deferredFromLogs(lines: string[]): Set<string> {
+  const ids = new Set<string>();
+  for (const line of lines) {
+    try {
+      const entry = JSON.parse(line) as Record<string, unknown>;
+      if (entry.message === DEFERRED_LOG_MESSAGE && typeof entry.item === 'string') {
+        ids.add(entry.item);
+      }
+    } catch {
+      // Not JSON: see outcomesFromLogs.
+    }
+  }
+  return ids;
+}
+
 /** Per-object outcomes from the one JSON line createPipelineHandler logs for each object. */
 export function outcomesFromLogs(lines: string[]): ObjectOutcome[] {
   const found: ObjectOutcome[] = [];
@@ -229,6 +251,7 @@ export class Delivery {
     this.logLines = [];
     const result = await worker.invoke(sqsEvent(batch, region, functionName));
     const logged = outcomesFromLogs(this.logLines);
+    const deferred = deferredFromLogs(this.logLines);
     const failedIds = new Set<string>(
       result.ok
         ? (
@@ -242,7 +265,11 @@ export class Delivery {
       const failed = failedIds.has(message.messageId);
       const seen = logged.find((o) => o.key === message.key);
       const exhausted = failed && message.receiveCount >= MAX_RECEIVES;
-      const reason = result.ok ? seen?.reason : `${result.error.name}: ${result.error.message}`;
+      const reason = !result.ok
+        ? `${result.error.name}: ${result.error.message}`
+        : deferred.has(message.messageId)
+          ? `deferred: too little time left in the invocation (receive ${message.receiveCount})`
+          : seen?.reason;
       this.report({
         key: message.key,
         outcome: failed ? 'failed' : (seen?.outcome ?? 'processed'),

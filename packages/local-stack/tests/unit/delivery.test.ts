@@ -1,4 +1,11 @@
-import { directOutcome, outcomesFromLogs } from '../../src/delivery';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  DEFERRED_LOG_MESSAGE,
+  deferredFromLogs,
+  directOutcome,
+  outcomesFromLogs,
+} from '../../src/delivery';
 
 describe('outcomesFromLogs', () => {
   it('reads the per-object lines createPipelineHandler writes and ignores the rest', () => {
@@ -47,5 +54,31 @@ describe('directOutcome', () => {
       outcome: 'failed',
       reason: 'TransientError: SlowDown',
     });
+  });
+});
+
+describe('deferredFromLogs', () => {
+  it('finds the items the handler deferred, by the line it logs for them', () => {
+    // Prepare
+    const lines = [
+      JSON.stringify({ message: DEFERRED_LOG_MESSAGE, item: 'm-2', remainingMs: 10 }),
+      JSON.stringify({ message: 'object processed', key: 'a', outcome: 'processed' }),
+      'not json',
+    ];
+
+    // Assess
+    expect([...deferredFromLogs(lines)]).toEqual(['m-2']);
+  });
+
+  it("reads the message the layer's handler actually logs when it defers", () => {
+    // Arrange: the one place the handler writes it.
+    const source = readFileSync(
+      join(__dirname, '../../../s3-stream/src/handler/createPipelineHandler.ts'),
+      'utf8',
+    );
+
+    // Assess
+    expect(source).toContain(`this.logger.warn('${DEFERRED_LOG_MESSAGE}', {`);
+    expect(source).toMatch(/item: item\.id/);
   });
 });

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Delivery, MAX_RECEIVES, type Invocation } from '../../src/delivery';
+import { DEFERRED_LOG_MESSAGE, Delivery, MAX_RECEIVES, type Invocation } from '../../src/delivery';
 import type { CreatedObject } from '../../src/events';
 import { buildRoutes } from '../../src/routing';
 import { parseTfvars } from '../../src/tfvars';
@@ -136,6 +136,31 @@ describe('Delivery (queue)', () => {
     expect(counts).toEqual(['1', '2', '3', '4', '5']);
     expect(invocations.at(-1)).toMatchObject({ outcome: 'failed', deadLettered: true });
     expect(readFileSync(dlqFile, 'utf8').trim().split('\n')).toHaveLength(1);
+  });
+
+  it('names deferral as the reason when the handler handed a message back for lack of time', async () => {
+    // Prepare: the handler's own deferral line, then the message in batchItemFailures.
+    const stack: { delivery?: Delivery } = {};
+    const deferring = (event: unknown): InvokeResult => {
+      const id = (event as { Records: { messageId: string }[] }).Records[0]!.messageId;
+      stack.delivery!.recordLog(
+        JSON.stringify({ level: 'WARN', message: DEFERRED_LOG_MESSAGE, item: id }),
+      );
+      return ok({ batchItemFailures: [{ itemIdentifier: id }] })();
+    };
+    const run = setup('queue', [deferring]);
+    stack.delivery = run.delivery;
+
+    // Act
+    run.delivery.enqueue(object);
+    await settle(run.delivery);
+
+    // Assess: the dead letter says why, not a bare "failed".
+    expect(run.invocations.at(-1)).toMatchObject({ deadLettered: true });
+    const letter = JSON.parse(readFileSync(run.dlqFile, 'utf8').trim()) as { reason: string };
+    expect(letter.reason).toBe(
+      `deferred: too little time left in the invocation (receive ${MAX_RECEIVES})`,
+    );
   });
 
   it('batches waiting messages into one invocation', async () => {
