@@ -1,9 +1,5 @@
-import {
-  GetObjectCommand,
-  HeadObjectCommand,
-  type HeadObjectCommandOutput,
-  type S3Client,
-} from '@aws-sdk/client-s3';
+import { GetObjectCommand, type HeadObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3';
+import { headIfExists } from '@s3-pipelines/s3-stream';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -48,19 +44,13 @@ function isMissing(error: unknown): boolean {
   );
 }
 
-export async function headOf(
+/** HEAD of what the logical bucket's key holds now, or undefined when it holds nothing. */
+export function headOf(
   context: CheckContext,
   bucket: string,
   key: string,
 ): Promise<HeadObjectCommandOutput | undefined> {
-  try {
-    return await context.s3.send(
-      new HeadObjectCommand({ Bucket: context.buckets[bucket]!, Key: key }),
-    );
-  } catch (error) {
-    if (isMissing(error)) return undefined;
-    throw error;
-  }
+  return headIfExists(context.s3, context.buckets[bucket]!, key);
 }
 
 /** Saves an object to `file`; false when there is no such object. */
