@@ -1,6 +1,6 @@
 // What the functions import, and nothing else: the handler and its rules, the object reads and
 // writes, config and errors. The event parser stays inside the handler.
-export { getS3Client } from './client';
+export { createS3Client, getS3Client } from './client';
 export { envFlag, envList, parseConfig, triggerOf, triggerSettings } from './config';
 export { SOURCE_METADATA } from './constants';
 export {

@@ -1,10 +1,14 @@
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
+import { createS3Client } from '@s3-pipelines/s3-stream';
 import { Upload } from '@aws-sdk/lib-storage';
 import { randomBytes } from 'node:crypto';
 
-/** A client for the emulator, configured the way the test needs it. */
+/**
+ * A client for the emulator, configured the way the test needs it, over the functions' own
+ * client configuration (unsigned upload payloads included).
+ */
 export function testClient(endpoint: string): S3Client {
-  return new S3Client({
+  return createS3Client({
     endpoint,
     region: 'us-east-1',
     forcePathStyle: true,

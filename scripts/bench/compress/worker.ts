@@ -8,11 +8,12 @@
  * `settings` is a JSON object of the function's environment (FORMAT, LEVEL, ENGINE, WORKERS,
  * DELETE_SOURCE, ...), parsed by the function's own config schema, over the benchmark's base.
  */
-import { DeleteObjectCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createDeflateRaw } from 'node:zlib';
 import {
+  createS3Client,
   createLogger,
   createProcessContext,
   parseConfig,
@@ -83,7 +84,8 @@ async function plainZlib(
 
 async function main(): Promise<void> {
   const [variant, endpoint, bucket, key, ...rest] = process.argv.slice(2) as string[];
-  const s3 = new S3Client({
+  // The functions' own client (unsigned upload payloads): the baselines only read with it.
+  const s3 = createS3Client({
     endpoint,
     region: 'us-east-1',
     forcePathStyle: true,
