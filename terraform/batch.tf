@@ -2,13 +2,21 @@
 #
 # What scripts/backfill.sh needs to start an S3 Batch Operations job on a
 # pipeline (docs/operations.md): a role per pipeline that S3 Batch Operations
-# assumes, and a bucket for the completion reports. The job itself is created
+# assumes, and a bucket for the completion reports (and for the S3 Inventory
+# reports a job may take as its manifest). The job itself is created
 # by the script, not here: a backfill is an operator's decision, not state.
 
 locals {
   # Where Batch writes completion reports: <prefix><pipeline>/job-<id>/...
   # (scripts/backfill.sh adds the pipeline). Each role may write only its own.
   batch_reports_prefix = "batch-reports/"
+
+  # Where S3 Inventory may deliver reports of the pipelines' source buckets,
+  # for `scripts/backfill.sh --inventory`: an inventory configuration with this
+  # destination prefix writes <prefix><source bucket>/<config id>/..., and each
+  # pipeline's role may read only its own source bucket's.
+  batch_inventory_prefix  = "inventory/"
+  batch_inventory_sources = distinct([for k, r in local.routes : r.source_bucket])
 
   # "_" cannot occur in a project or pipeline name, so no pipeline's execution
   # role ("<project>-<pipeline>") can ever be named like another's Batch role.
@@ -24,14 +32,21 @@ locals {
   }
 }
 
-# Completion reports of every pipeline's Batch jobs: operational records, not
-# data the pipelines read, so no pipeline's trigger ever sees them. Kept on
+# Completion reports of every pipeline's Batch jobs, and the S3 Inventory
+# reports of their source buckets that a user's inventory configuration
+# delivers under inventory/: operational records, not data the pipelines
+# read, so no pipeline's trigger ever sees them. Kept on
 # destroy like the data buckets unless protect_from_destroy = false.
 module "batch_reports" {
   source = "./modules/bucket"
 
   bucket_prefix = "${var.project}-batch-reports-"
   force_destroy = !var.protect_from_destroy
+  inventory_sources = {
+    bucket_arns = [for b in local.batch_inventory_sources : module.buckets[b].arn]
+    account_id  = local.context.account_id
+    prefix      = local.batch_inventory_prefix
+  }
 }
 
 data "aws_iam_policy_document" "batch_trust" {
@@ -99,6 +114,15 @@ data "aws_iam_policy_document" "batch" {
     sid       = "WriteOwnReports"
     actions   = ["s3:PutObject"]
     resources = ["${module.batch_reports.arn}/${local.batch_reports_prefix}${each.key}/*"]
+  }
+
+  # An S3 Inventory manifest of the source bucket (backfill.sh --inventory):
+  # Batch reads manifest.json and the CSV files it lists, all below here.
+  # Version reads too: the reports bucket is versioned.
+  statement {
+    sid       = "ReadOwnInventory"
+    actions   = ["s3:GetObject", "s3:GetObjectVersion"]
+    resources = ["${module.batch_reports.arn}/${local.batch_inventory_prefix}${module.buckets[each.value.source_bucket].name}/*"]
   }
 
   # AWS's Batch Operations examples grant this on the report bucket.

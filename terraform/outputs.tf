@@ -74,15 +74,16 @@ output "network" {
 }
 
 output "batch_roles" {
-  description = "Per pipeline, the ARN of the role its S3 Batch Operations jobs run as (trusted by batchoperations.s3.amazonaws.com from this account only; invokes the pipeline's live alias, lists the source bucket under the trigger prefix, writes its own reports). Read by scripts/backfill.sh as the job's RoleArn."
+  description = "Per pipeline, the ARN of the role its S3 Batch Operations jobs run as (trusted by batchoperations.s3.amazonaws.com from this account only; invokes the pipeline's live alias, lists the source bucket under the trigger prefix, reads that bucket's S3 Inventory reports, writes its own reports). Read by scripts/backfill.sh as the job's RoleArn."
   value       = { for k, r in aws_iam_role.batch : k => r.arn }
 }
 
 output "reports_location" {
-  description = "Where Batch Operations completion reports go: bucket_arn and prefix; a job of pipeline P writes under <prefix>P/job-<id>/. Read by scripts/backfill.sh."
+  description = "Where Batch Operations completion reports go: bucket_arn and prefix; a job of pipeline P writes under <prefix>P/job-<id>/. inventory_prefix: the destination prefix for S3 Inventory reports of a source bucket, which S3 writes under <inventory_prefix><source bucket>/. Read by scripts/backfill.sh."
   value = {
-    bucket_arn = module.batch_reports.arn
-    prefix     = local.batch_reports_prefix
+    bucket_arn       = module.batch_reports.arn
+    prefix           = local.batch_reports_prefix
+    inventory_prefix = local.batch_inventory_prefix
   }
 }
 

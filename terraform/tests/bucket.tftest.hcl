@@ -82,6 +82,11 @@ run "tls_only_private_versioned" {
   }
 
   assert {
+    condition     = !anytrue([for s in jsondecode(output.policy_json).Statement : s.Effect == "Allow"])
+    error_message = "Without inventory_sources the policy allows nothing (no S3 Inventory delivery statement). Got: ${output.policy_json}"
+  }
+
+  assert {
     condition     = aws_s3_bucket_policy.this.policy == output.policy_json && aws_s3_bucket_policy.this.bucket == "tp-uploads-x"
     error_message = "The TLS-only policy must be attached to the bucket."
   }
@@ -188,4 +193,67 @@ run "rejects_long_prefix" {
   }
 
   expect_failures = [var.bucket_prefix]
+}
+
+# An inventory_sources with no bucket (a deployment with no pipeline) emits no
+# statement either; a malformed one fails at plan time with a sentence.
+run "inventory_sources_without_buckets" {
+  command = apply
+
+  module {
+    source = "./modules/bucket"
+  }
+
+  variables {
+    bucket_prefix     = "tp-batch-reports-"
+    inventory_sources = { bucket_arns = [], account_id = "123456789012", prefix = "inventory/" }
+  }
+
+  assert {
+    condition     = [for s in jsondecode(output.policy_json).Statement : s.Sid] == ["DenyInsecureTransport", "DenyTlsOlderThan12", "DenySseC"]
+    error_message = "No source bucket, no inventory statement. Got: ${output.policy_json}"
+  }
+}
+
+run "inventory_sources_with_buckets" {
+  command = apply
+
+  module {
+    source = "./modules/bucket"
+  }
+
+  variables {
+    bucket_prefix     = "tp-batch-reports-"
+    inventory_sources = { bucket_arns = ["arn:aws:s3:::tp-uploads-y"], account_id = "123456789012", prefix = "inventory/" }
+  }
+
+  assert {
+    condition = jsonencode([for s in jsondecode(output.policy_json).Statement : s if s.Sid == "AllowInventoryDelivery"]) == jsonencode([{
+      Sid       = "AllowInventoryDelivery"
+      Effect    = "Allow"
+      Action    = "s3:PutObject"
+      Resource  = "arn:aws:s3:::tp-uploads-x/inventory/*"
+      Principal = { Service = "s3.amazonaws.com" }
+      Condition = {
+        ArnLike      = { "aws:SourceArn" = "arn:aws:s3:::tp-uploads-y" }
+        StringEquals = { "aws:SourceAccount" = "123456789012", "s3:x-amz-acl" = "bucket-owner-full-control" }
+      }
+    }])
+    error_message = "The inventory statement is AWS's destination policy, scoped to the prefix. Got: ${output.policy_json}"
+  }
+}
+
+run "rejects_malformed_inventory_sources" {
+  command = plan
+
+  module {
+    source = "./modules/bucket"
+  }
+
+  variables {
+    bucket_prefix     = "tp-batch-reports-"
+    inventory_sources = { bucket_arns = ["tp-uploads-y"], account_id = "123456789012", prefix = "inventory" }
+  }
+
+  expect_failures = [var.inventory_sources]
 }

@@ -512,9 +512,29 @@ run "batch_role_policies" {
       InvokeLiveAlias        = { effect = "Allow", actions = ["lambda:InvokeFunction"], resources = ["arn:aws:lambda:eu-west-1:123456789012:function:tp-compress:live"], condition = null }
       ListSourceUnderTrigger = { effect = "Allow", actions = ["s3:ListBucket", "s3:ListBucketVersions"], resources = ["arn:aws:s3:::tp-inbox-x"], condition = { StringLike = { "s3:prefix" = "incoming/*" } } }
       WriteOwnReports        = { effect = "Allow", actions = ["s3:PutObject"], resources = ["arn:aws:s3:::tp-batch-reports-x/batch-reports/compress/*"], condition = null }
+      ReadOwnInventory       = { effect = "Allow", actions = ["s3:GetObject", "s3:GetObjectVersion"], resources = ["arn:aws:s3:::tp-batch-reports-x/inventory/tp-inbox-x/*"], condition = null }
       LocateReportBucket     = { effect = "Allow", actions = ["s3:GetBucketLocation"], resources = ["arn:aws:s3:::tp-batch-reports-x"], condition = null }
     })
-    error_message = "compress's Batch role may invoke tp-compress:live, list inbox under incoming/ and write batch-reports/compress/ - nothing else. Got: ${data.aws_iam_policy_document.batch["compress"].json}"
+    error_message = "compress's Batch role may invoke tp-compress:live, list inbox under incoming/, write batch-reports/compress/ and read inbox's inventory reports - nothing else. Got: ${data.aws_iam_policy_document.batch["compress"].json}"
+  }
+
+  # Each role reads only the inventory of its own pipeline's source bucket.
+  assert {
+    condition     = [for s in jsondecode(data.aws_iam_policy_document.batch["image-resize"].json).Statement : s.Resource if s.Sid == "ReadOwnInventory"] == ["arn:aws:s3:::tp-batch-reports-x/inventory/tp-uploads-x/*"]
+    error_message = "image-resize's Batch role reads only uploads' inventory reports. Got: ${data.aws_iam_policy_document.batch["image-resize"].json}"
+  }
+
+  # S3 Inventory may deliver into the reports bucket for the pipelines' source
+  # buckets of this account, under inventory/ only. The policy document itself
+  # renders only once the bucket exists (after a plan); bucket.tftest.hcl
+  # asserts the statement these inputs give, with the real provider.
+  assert {
+    condition = jsonencode(module.batch_reports.inventory_sources) == jsonencode({
+      account_id  = "123456789012"
+      bucket_arns = ["arn:aws:s3:::tp-uploads-x", "arn:aws:s3:::tp-inbox-x"]
+      prefix      = "inventory/"
+    })
+    error_message = "The reports bucket accepts S3 Inventory from the pipelines' source buckets (uploads, inbox; not reports or images) of this account, under inventory/. Got: ${jsonencode(module.batch_reports.inventory_sources)}"
   }
 
   assert {
@@ -535,14 +555,16 @@ run "batch_role_policies" {
       alltrue([for a in flatten([s.Action]) : !strcontains(a, "*")]),
       s.Sid != "InvokeLiveAlias" || flatten([s.Resource]) == ["arn:aws:lambda:eu-west-1:123456789012:function:tp-${k}:live"],
       s.Sid != "WriteOwnReports" || flatten([s.Resource]) == ["arn:aws:s3:::tp-batch-reports-x/batch-reports/${k}/*"],
+      s.Sid != "ReadOwnInventory" || flatten([s.Resource]) == ["arn:aws:s3:::tp-batch-reports-x/inventory/${k == "compress" ? "tp-inbox-x" : "tp-uploads-x"}/*"],
     ]]]))
-    error_message = "Every Batch role invokes only its own pipeline's live alias and writes only its own report prefix, with no wildcard action."
+    error_message = "Every Batch role invokes only its own pipeline's live alias, writes only its own report prefix and reads only its source bucket's inventory, with no wildcard action."
   }
 
   assert {
     condition = jsondecode(jsonencode(output.reports_location)) == {
-      bucket_arn = "arn:aws:s3:::tp-batch-reports-x"
-      prefix     = "batch-reports/"
+      bucket_arn       = "arn:aws:s3:::tp-batch-reports-x"
+      prefix           = "batch-reports/"
+      inventory_prefix = "inventory/"
     }
     error_message = "reports_location has the shape scripts/backfill.sh reads. Got: ${jsonencode(output.reports_location)}"
   }

@@ -160,6 +160,43 @@ data "aws_iam_policy_document" "this" {
       }
     }
   }
+
+  # Lets S3 Inventory deliver the reports of the listed source buckets, and
+  # only under the prefix: the destination bucket policy of AWS's inventory
+  # guide ("Creating a destination bucket policy"), narrowed from the whole
+  # bucket to the prefix S3 writes every report file under.
+  dynamic "statement" {
+    for_each = try(length(var.inventory_sources.bucket_arns), 0) > 0 ? { AllowInventoryDelivery = var.inventory_sources } : {}
+
+    content {
+      sid       = statement.key
+      actions   = ["s3:PutObject"]
+      resources = ["${aws_s3_bucket.this.arn}/${statement.value.prefix}*"]
+
+      principals {
+        type        = "Service"
+        identifiers = ["s3.amazonaws.com"]
+      }
+
+      condition {
+        test     = "ArnLike"
+        variable = "aws:SourceArn"
+        values   = statement.value.bucket_arns
+      }
+
+      condition {
+        test     = "StringEquals"
+        variable = "aws:SourceAccount"
+        values   = [statement.value.account_id]
+      }
+
+      condition {
+        test     = "StringEquals"
+        variable = "s3:x-amz-acl"
+        values   = ["bucket-owner-full-control"]
+      }
+    }
+  }
 }
 
 resource "aws_s3_bucket_policy" "this" {

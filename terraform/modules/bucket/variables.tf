@@ -44,3 +44,22 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "inventory_sources" {
+  description = "S3 Inventory reports this bucket accepts: from the buckets in bucket_arns, owned by account_id, under the key prefix (S3 adds <source bucket>/<configuration id>/). null or no bucket_arns: no such statement."
+  type = object({
+    bucket_arns = list(string)
+    account_id  = string
+    prefix      = string
+  })
+  default = null
+
+  validation {
+    condition = var.inventory_sources == null ? true : (
+      can(regex("^[0-9]{12}$", var.inventory_sources.account_id)) &&
+      can(regex("^[a-z0-9][a-z0-9!_.*'()-]*/$", var.inventory_sources.prefix)) &&
+      alltrue([for a in var.inventory_sources.bucket_arns : can(regex("^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]*$", a))])
+    )
+    error_message = "inventory_sources needs a 12-digit account_id, a prefix ending in / (such as inventory/) and bucket ARNs (arn:aws:s3:::NAME)."
+  }
+}
