@@ -1,13 +1,14 @@
 import {
   checkTimeBudget,
+  inputHasher,
   isCurrent,
   sourceMetadata,
   uploadStream,
+  type InputHasher,
   type ObjectRef,
   type ProcessContext,
   type ProcessResult,
 } from '@s3-pipelines/s3-stream';
-import { createHash, type Hash } from 'node:crypto';
 import type { ChecksumConfig } from './config';
 import { sidecarKey, sidecarLine } from './sidecar';
 
@@ -15,16 +16,19 @@ export const PROCESSOR = 'checksum';
 const PROGRESS_EVERY_MS = 10_000;
 const TIME_HINT = 'raise timeout_s, or lower MIN_MB_PER_SECOND if the function reads faster';
 
-/** Reads the object once, feeding every hash from the same chunks; keeps no chunk. */
+/**
+ * Reads the object once, giving each chunk to the hasher before reading the next one (the
+ * hasher copies what it keeps, so the reader may reuse its buffers).
+ */
 async function hashObject(
   body: AsyncIterable<Buffer>,
-  hashes: Record<string, Hash>,
+  hasher: InputHasher,
   onProgress: (bytes: number) => void,
 ): Promise<number> {
   let bytes = 0;
   let lastReport = Date.now();
   for await (const chunk of body) {
-    for (const hash of Object.values(hashes)) hash.update(chunk);
+    await hasher.update(chunk);
     bytes += chunk.length;
     if (Date.now() - lastReport >= PROGRESS_EVERY_MS) {
       lastReport = Date.now();
@@ -65,14 +69,21 @@ export async function checksumObject(
     throw error;
   }
 
-  const hashes: Record<string, Hash> = { md5: createHash('md5') };
-  for (const algorithm of config.EXTRA_ALGORITHMS) hashes[algorithm] = createHash(algorithm);
-  const bytes = await hashObject(body, hashes, (read) =>
-    logger.info('checksum progress', { key: ref.key, bytes: read, size: info.size }),
-  );
-  const digests = Object.fromEntries(
-    Object.entries(hashes).map(([name, h]) => [name, h.digest('hex')]),
-  );
+  // A large object is hashed on a thread of its own, beside the reads (see inputHasher).
+  const hasher = inputHasher({
+    algorithms: ['md5', ...config.EXTRA_ALGORITHMS],
+    size: info.size,
+  });
+  let bytes: number;
+  let digests: Record<string, string>;
+  try {
+    bytes = await hashObject(body, hasher, (read) =>
+      logger.info('checksum progress', { key: ref.key, bytes: read, size: info.size }),
+    );
+    digests = (await hasher.digest()).hex;
+  } finally {
+    hasher.close();
+  }
 
   if (!(await isCurrent(s3, info))) return { outcome: 'skipped', reason: 'superseded', bytes };
 

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
-import { constants, crc32, deflateRaw, zstdCompress } from 'node:zlib';
+import { constants, deflateRaw, zstdCompress } from 'node:zlib';
+import { inputHasher } from '@s3-pipelines/s3-stream';
 import type { ArchiveEntry } from './archive';
 import { BlockSplitter, type Block } from './blockSplitter';
 import { deflateBound, deflatedBound, zstdBound } from './bounds';
@@ -8,7 +8,6 @@ import { CompressWorkers } from './compressWorkers';
 import { DEFLATE_WINDOW, type Compression } from './constants';
 import { SourceSizeError } from './errors';
 import { gzipHeader, gzipTrailer } from './gzipFrame';
-import { HashThread } from './hashThread';
 import { storedDeflateBlocks } from './storedDeflate';
 import { storeDecision, type StoreDecision } from './storeDecision';
 import { localFileHeader, needsZip64, zipComment, zipEnd, type ZipEntry } from './zipFrame';
@@ -122,8 +121,8 @@ function compressHere(format: BlockArchiveOptions['format'], block: Block, level
  * zstd: each block is one zstd frame (content size, checksum); frames concatenated are a zstd
  * stream. No sample: zstd itself stores what it cannot shrink, at hundreds of MB/s.
  *
- * MD5 (told to `observer.hashed`) and CRC-32 run over the input in order on a hash thread (see
- * HashThread), or here for an object of one block.
+ * MD5 (told to `observer.hashed`) and CRC-32 run over the input in order through the layer's
+ * inputHasher: on a hash thread of their own for a large object, here for a small one.
  *
  * Memory: at most 2 × workers blocks are in flight (each thread works on one and has the next
  * queued), and their buffers are recycled, so compression holds about 2 × workers ×
@@ -151,9 +150,7 @@ export async function* blockArchive(
     take: () => free.pop() ?? Buffer.allocUnsafeSlow(DEFLATE_WINDOW + blockSize),
   });
   const withCrc = format !== 'zstd';
-  let hasher: HashThread | undefined;
-  const md5 = createHash('md5');
-  let crc = 0;
+  const hasher = inputHasher({ algorithms: ['md5'], crc32: withCrc, size: entry.size, signal });
   let size = 0;
   let packed = 0;
   /** Counts and hashes the next piece of the input, in order. */
@@ -161,17 +158,12 @@ export async function* blockArchive(
     size += data.length;
     if (size > entry.size) throw new SourceSizeError(size, entry.size);
     observer.input(data);
-    if (hasher) {
-      await hasher.update(data);
-    } else {
-      md5.update(data);
-      if (withCrc) crc = crc32(data, crc);
-    }
+    await hasher.update(data);
   };
   const digest = async (): Promise<{ crc: number; md5: string }> => {
-    const done = hasher ? await hasher.digest() : { crc, md5: md5.digest('hex') };
-    observer.hashed(done.md5);
-    return done;
+    const { hex, crc } = await hasher.digest();
+    observer.hashed(hex.md5!);
+    return { crc, md5: hex.md5! };
   };
 
   let pool: CompressWorkers | undefined;
@@ -194,7 +186,6 @@ export async function* blockArchive(
       return;
     }
     const more = Math.ceil((entry.size - head.data.length) / blockSize);
-    if (!head.last) hasher = new HashThread(withCrc, undefined, signal);
     const startPool = (): CompressWorkers | undefined =>
       head.last || more <= 0
         ? undefined
@@ -271,7 +262,7 @@ export async function* blockArchive(
     if (end.length > 0) yield end;
   } finally {
     pool?.close();
-    hasher?.close();
+    hasher.close();
     await splitter.close();
   }
 

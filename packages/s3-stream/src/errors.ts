@@ -67,6 +67,14 @@ export class ReadInterruptedError extends TransientError {
   }
 }
 
+/** A hash thread failed or exited (out of memory, killed): worth another attempt. */
+export class HashThreadError extends TransientError {
+  constructor(message: string) {
+    super(`hash thread: ${message}`);
+    this.name = 'HashThreadError';
+  }
+}
+
 /** An input is larger than the function is configured to accept. */
 export class InputTooLargeError extends PermanentError {
   constructor(key: string, size: number, limit: number) {

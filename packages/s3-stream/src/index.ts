@@ -19,6 +19,8 @@ export type { ProcessContext } from './handler/processContext';
 export type { SkipReason } from './handler/skipReasons';
 export { checkTimeBudget } from './timeBudget';
 export type { TimeBudget } from './timeBudget';
+export { inputHasher } from './hash/inputHasher';
+export type { InputHasher } from './hash/types';
 export { createLogger } from './logger';
 export type { Logger } from './logger';
 export { bareETag } from './object/etag';

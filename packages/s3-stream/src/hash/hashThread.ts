@@ -1,27 +1,29 @@
 import { Worker } from 'node:worker_threads';
-import { CompressWorkerError } from './errors';
+import { HashThreadError } from '../errors';
+import type { Digests, InputHasher } from './types';
 
 /**
- * The code of the hash thread, a string for the same reason as the compress workers' (one
- * bundle). It keeps the MD5 of the original and, for zip and gzip, its CRC-32, over the bytes
- * it is sent in input order; each buffer is freed as soon as it is hashed
- * (ArrayBuffer.prototype.transfer), so the thread holds no dead ones.
+ * The thread's code, a string so that it ships inside whatever bundle imports this file (a
+ * function's zip or the layer) with no second file to find at run time. It keeps each hash, and
+ * the CRC-32 when asked, over the bytes it is sent in input order; each buffer is freed as soon
+ * as it is hashed (ArrayBuffer.prototype.transfer), so the thread holds no dead ones.
  */
-export const HASH_WORKER_SOURCE = `
+const HASH_WORKER_SOURCE = `
 'use strict';
 const { parentPort, workerData } = require('node:worker_threads');
 const { createHash } = require('node:crypto');
 const { crc32 } = require('node:zlib');
-const md5 = createHash('md5');
+const hashes = workerData.algorithms.map((algorithm) => [algorithm, createHash(algorithm)]);
 let crc = 0;
 parentPort.on('message', (message) => {
   if (message.done) {
-    parentPort.postMessage({ md5: md5.digest('hex'), crc });
+    const hex = Object.fromEntries(hashes.map(([name, hash]) => [name, hash.digest('hex')]));
+    parentPort.postMessage({ hex, crc });
     return;
   }
   const data = new Uint8Array(message.buffer);
   const hashed = data.length;
-  md5.update(data);
+  for (const [, hash] of hashes) hash.update(data);
   if (workerData.crc) crc = crc32(data, crc);
   message.buffer.transfer(0);
   parentPort.postMessage({ hashed });
@@ -30,57 +32,64 @@ parentPort.on('message', (message) => {
 
 /** Bytes gathered into one message to the thread. */
 const BATCH = 1024 * 1024;
+/** Bytes that may wait for the thread before `update` waits too. */
+const MAX_IN_FLIGHT = 8 * 1024 * 1024;
 
-export interface Digest {
-  md5: string;
-  /** CRC-32 (0 when not asked for). */
-  crc: number;
+export interface HashThreadOptions {
+  /** node:crypto algorithm names, e.g. `md5`, `sha256`. */
+  algorithms: readonly string[];
+  /** Also keep the CRC-32 (zip and gzip need it). */
+  crc32?: boolean;
+  /** Bytes that may wait for the thread; default 8 MiB. */
+  maxInFlight?: number;
+  /** Stops the thread; an update or digest still waiting fails. */
+  signal?: AbortSignal;
 }
 
 /**
- * MD5 (and CRC-32) of an input on a thread of its own. On the main thread MD5 (about 590 MB/s
- * here) was a third of the main thread's work on a stored object (profiled), done between the
- * reads and the uploads; on its own thread it runs beside them.
+ * Hashes an input on a thread of its own, beside the reads (and the uploads) of the main thread.
+ * On the main thread MD5 (about 590 MB/s here) was a third of a stored object's work in compress
+ * and capped checksum's ranged reads at what one core does for both (profiled).
  *
  * `update` copies the bytes (a memcpy, a fraction of MD5's cost) into 1 MiB batches moved to
- * the thread, so the caller may transfer or hand out its own buffer right away. At most
- * `maxInFlight` bytes wait for the thread: beyond that `update` resolves only once the thread
- * has caught up. `close()` terminates the thread; so does `signal` aborting.
+ * the thread, so the caller may reuse or hand out its buffer right away. At most `maxInFlight`
+ * bytes wait for the thread: beyond that `update` resolves only once the thread has caught up.
+ * `close()` terminates the thread; so does `signal` aborting.
  */
-export class HashThread {
+export class HashThread implements InputHasher {
   private readonly worker: Worker;
+  private readonly maxInFlight: number;
+  private readonly signal: AbortSignal | undefined;
   private batch: Uint8Array | undefined;
   private batched = 0;
   private inFlight = 0;
   private waiting: (() => void) | undefined;
-  private digested: ((digest: Digest) => void) | undefined;
+  private digested: ((digests: Digests) => void) | undefined;
   private failed: Error | undefined;
   private onFailure: ((error: Error) => void) | undefined;
-  private readonly onAbort = (): void => this.close(new CompressWorkerError('stopped'));
+  private readonly onAbort = (): void => this.close(new HashThreadError('stopped'));
 
-  constructor(
-    withCrc: boolean,
-    private readonly maxInFlight = 8 * 1024 * 1024,
-    private readonly signal?: AbortSignal,
-  ) {
+  constructor({ algorithms, crc32 = false, maxInFlight, signal }: HashThreadOptions) {
+    this.maxInFlight = maxInFlight ?? MAX_IN_FLIGHT;
+    this.signal = signal;
     this.worker = new Worker(HASH_WORKER_SOURCE, {
       eval: true,
-      workerData: { crc: withCrc },
+      workerData: { algorithms, crc: crc32 },
       resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 4 },
     });
     this.worker.unref();
-    this.worker.on('message', (reply: { hashed?: number } & Partial<Digest>) => {
+    this.worker.on('message', (reply: { hashed?: number } & Partial<Digests>) => {
       if (reply.hashed !== undefined) {
         this.inFlight -= reply.hashed;
         if (this.inFlight === 0 && !this.digested) this.worker.unref();
         if (this.inFlight < this.maxInFlight) this.release();
       } else {
-        this.digested?.({ md5: reply.md5!, crc: reply.crc! });
+        this.digested?.({ hex: reply.hex!, crc: reply.crc! });
       }
     });
-    this.worker.on('error', (error) => this.close(new CompressWorkerError(error.message)));
+    this.worker.on('error', (error) => this.close(new HashThreadError(error.message)));
     this.worker.on('exit', (code) => {
-      if (!this.failed) this.close(new CompressWorkerError(`hash thread exited with code ${code}`));
+      if (!this.failed) this.close(new HashThreadError(`exited with code ${code}`));
     });
     signal?.addEventListener('abort', this.onAbort, { once: true });
     if (signal?.aborted) this.onAbort();
@@ -92,8 +101,7 @@ export class HashThread {
     waiting?.();
   }
 
-  /** Hashes `data` next; resolves when the caller may send more. */
-  async update(data: Buffer): Promise<void> {
+  async update(data: Uint8Array): Promise<void> {
     if (this.failed) throw this.failed;
     // Small pieces (a socket's chunks) are gathered into one message of BATCH bytes.
     for (let at = 0; at < data.length;) {
@@ -123,22 +131,21 @@ export class HashThread {
     this.worker.postMessage({ buffer }, [buffer]);
   }
 
-  /** The MD5 and CRC-32 of everything sent; the thread ends afterwards. */
-  async digest(): Promise<Digest> {
+  async digest(): Promise<Digests> {
     if (this.failed) throw this.failed;
     this.send();
-    const digest = await new Promise<Digest>((resolve, reject) => {
+    const digests = await new Promise<Digests>((resolve, reject) => {
       this.digested = resolve;
       this.onFailure = reject;
       this.worker.ref();
       this.worker.postMessage({ done: true });
     });
     this.close();
-    return digest;
+    return digests;
   }
 
   /** Terminates the thread; an update or digest still waiting fails with `reason`. */
-  close(reason: Error = new CompressWorkerError('hash thread closed')): void {
+  close(reason: Error = new HashThreadError('closed')): void {
     if (this.failed) return;
     this.failed = reason;
     this.signal?.removeEventListener('abort', this.onAbort);
