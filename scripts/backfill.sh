@@ -3,12 +3,16 @@
 # pipeline's `live` alias once per object (docs/operations.md).
 #
 #   scripts/backfill.sh <env> <pipeline> [--prefix P] [--created-before T] [--min-size N]
-#                       [--priority N] [--dry-run] [--yes]
+#                       [--inventory MANIFEST] [--priority N] [--dry-run] [--yes]
 #
 # S3 generates the manifest itself from the pipeline's trigger (S3JobManifestGenerator: its
-# prefix and suffix, narrowed by the filters given) and writes a completion report of every
-# task to the reports location. The job waits for confirmation unless --yes. --dry-run prints
-# the CreateJob request and calls nothing. Every argument is checked before any AWS call.
+# prefix and suffix, narrowed by the filters given), or, with --inventory, the job takes the
+# manifest.json of an S3 Inventory report of the source bucket (s3:// URL or ARN; it must lie
+# under the reports location's inventory prefix, the one place the Batch role may read) and
+# its ETag, read with HeadObject. Either way S3 writes a completion report of every task to the
+# reports location. The job waits for confirmation unless --yes. --dry-run prints the CreateJob
+# request and calls nothing (an inventory's ETag is then a placeholder). Every argument is
+# checked before any AWS call.
 set -euo pipefail
 script=backfill
 # shellcheck source=scripts/lib/environment.sh
@@ -17,7 +21,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/environment.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/lib/operations.sh"
 
 usage() {
-  echo "usage: scripts/backfill.sh <env> <pipeline> [--prefix P] [--created-before T] [--min-size N] [--priority N] [--dry-run] [--yes]" >&2
+  echo "usage: scripts/backfill.sh <env> <pipeline> [--prefix P] [--created-before T] [--min-size N] [--inventory MANIFEST] [--priority N] [--dry-run] [--yes]" >&2
   exit 2
 }
 
@@ -28,17 +32,19 @@ shift 2
 prefix=""
 created_before=""
 min_size=""
+inventory=""
 priority=10
 dry_run=false
 yes=false
 while [[ $# -gt 0 ]]; do
   case "$1" in
-    --prefix | --created-before | --min-size | --priority)
+    --prefix | --created-before | --min-size | --inventory | --priority)
       [[ $# -ge 2 ]] || die "$1 needs a value."
       case "$1" in
         --prefix) prefix="$2" ;;
         --created-before) created_before="$2" ;;
         --min-size) min_size="$2" ;;
+        --inventory) inventory="$2" ;;
         --priority) priority="$2" ;;
       esac
       shift 2
@@ -50,6 +56,28 @@ while [[ $# -gt 0 ]]; do
 done
 
 need jq "Install jq (https://jqlang.org/)."
+
+if [[ -n "${inventory}" ]]; then
+  # An inventory lists what it lists: Batch applies no filter to a manifest it is given.
+  filters=()
+  [[ -z "${prefix}" ]] || filters+=(--prefix)
+  [[ -z "${created_before}" ]] || filters+=(--created-before)
+  [[ -z "${min_size}" ]] || filters+=(--min-size)
+  if ((${#filters[@]} > 0)); then
+    named="$(printf '%s, ' "${filters[@]}")"
+    die "--inventory cannot be combined with ${named%, }: S3 Batch Operations takes an inventory's objects as listed, unfiltered; narrow the inventory configuration (its prefix filter) instead, or drop --inventory."
+  fi
+  # s3://<bucket>/<key> or arn:<partition>:s3:::<bucket>/<key>, the key ending in manifest.json.
+  if [[ "${inventory}" =~ ^s3://([^/]+)/(.+)$ || "${inventory}" =~ ^arn:aws[a-z-]*:s3:::([^/]+)/(.+)$ ]]; then
+    inventory_bucket="${BASH_REMATCH[1]}"
+    inventory_key="${BASH_REMATCH[2]}"
+  else
+    die "--inventory '${inventory}' is not an S3 object: expected s3://BUCKET/KEY/manifest.json or arn:aws:s3:::BUCKET/KEY/manifest.json."
+  fi
+  if [[ "${inventory_key##*/}" != manifest.json ]]; then
+    die "--inventory '${inventory}' is not an inventory manifest: expected the manifest.json of a CSV S3 Inventory report (.../<YYYY-MM-DDTHH-MMZ>/manifest.json)."
+  fi
+fi
 parse_environment_args "${env_arg}"
 load_pipeline "${pipeline}"
 trigger_prefix="$(jq -r .prefix <<<"${pipeline_json}")"
@@ -90,6 +118,29 @@ source_bucket="$(jq -r --arg b "${source_logical}" '.bucket_names.value[$b] // e
 IFS=: read -r _ partition _ _ account_id _ <<<"${function_arn}"
 [[ "${account_id}" =~ ^[0-9]{12}$ ]] || die "functions.${pipeline}.target_arn '${function_arn}' is not a Lambda function ARN."
 
+manifest_arn=""
+manifest_etag=""
+if [[ -n "${inventory}" ]]; then
+  # The Batch role reads inventories only here (terraform/batch.tf, ReadOwnInventory), where an
+  # inventory configuration with this destination prefix delivers the source bucket's reports.
+  inventory_prefix="$(output_value "${outputs}" '.reports_location.value.inventory_prefix')"
+  inventory_location="s3://${reports_bucket_arn#arn:*:s3:::}/${inventory_prefix%/}/${source_bucket}/"
+  if [[ "s3://${inventory_bucket}/${inventory_key}" != "${inventory_location}"* ]]; then
+    die "--inventory '${inventory}' is outside the inventory location of pipeline '${pipeline}': expected ${inventory_location}<configuration id>/<YYYY-MM-DDTHH-MMZ>/manifest.json (the Batch role may read inventories only there)."
+  fi
+  manifest_arn="arn:${partition}:s3:::${inventory_bucket}/${inventory_key}"
+  if [[ "${dry_run}" == true ]]; then
+    manifest_etag="<ETag of manifest.json, read at create time>"
+  else
+    need aws "Install the AWS CLI v2 (https://docs.aws.amazon.com/cli/) and configure credentials."
+    # CreateJob wants the manifest's ETag without the quotes S3 returns it in.
+    manifest_etag="$(aws s3api head-object --region "${region}" --bucket "${inventory_bucket}" \
+      --key "${inventory_key}" --query ETag --output text)" ||
+      die "head-object on ${inventory} failed (above); nothing was started."
+    manifest_etag="${manifest_etag//\"/}"
+  fi
+fi
+
 request="$(jq -n \
   --arg account "${account_id}" \
   --arg function "${function_arn}" \
@@ -103,9 +154,11 @@ request="$(jq -n \
   --arg min_size "${min_size}" \
   --arg pipeline "${pipeline}" \
   --arg env "${env_name}" \
+  --arg manifest_arn "${manifest_arn}" \
+  --arg manifest_etag "${manifest_etag}" \
   --argjson priority "${priority}" \
   --argjson confirm "$([[ "${yes}" == true ]] && echo false || echo true)" \
-  '{
+  '({
     AccountId: $account,
     ConfirmationRequired: $confirm,
     Description: "backfill \($pipeline) (\($env))",
@@ -124,7 +177,13 @@ request="$(jq -n \
       Format: "Report_CSV_20180820",
       Enabled: true,
       ReportScope: "AllTasks"
-    },
+    }
+  } + if $manifest_arn != "" then {
+    Manifest: {
+      Spec: { Format: "S3InventoryReport_CSV_20161130" },
+      Location: { ObjectArn: $manifest_arn, ETag: $manifest_etag }
+    }
+  } else {
     ManifestGenerator: {
       S3JobManifestGenerator: ({
         SourceBucket: $source,
@@ -142,7 +201,7 @@ request="$(jq -n \
         ) as $filter
         | if $filter == {} then {} else { Filter: $filter } end))
     }
-  }')"
+  } end)')"
 
 if [[ "${dry_run}" == true ]]; then
   printf '%s\n' "${request}"

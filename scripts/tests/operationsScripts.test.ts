@@ -64,9 +64,18 @@ const OUTPUTS = {
   },
   reports_location: {
     sensitive: false,
-    value: { bucket_arn: 'arn:aws:s3:::s3p-dev-batch-reports-a1', prefix: 'batch-reports/' },
+    value: {
+      bucket_arn: 'arn:aws:s3:::s3p-dev-batch-reports-a1',
+      prefix: 'batch-reports/',
+      inventory_prefix: 'inventory/',
+    },
   },
 };
+
+/** Where S3 Inventory delivers a report of compress's source bucket (inbox), as S3 names it. */
+const INVENTORY_KEY = 'inventory/s3p-dev-inbox-a1/daily/2024-06-01T01-00Z/manifest.json';
+const INVENTORY = `s3://s3p-dev-batch-reports-a1/${INVENTORY_KEY}`;
+const INVENTORY_ARN = `arn:aws:s3:::s3p-dev-batch-reports-a1/${INVENTORY_KEY}`;
 
 interface Captured {
   method: string;
@@ -185,6 +194,15 @@ function recordingPath(): string {
   return `${dir}:${process.env.PATH}`;
 }
 
+/** recordingPath() with the saved outputs: a run that may read them but must call nothing. */
+function offlineEnv(): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    PATH: recordingPath(),
+    S3P_TERRAFORM_OUTPUTS: join(dir, 'outputs.json'),
+  };
+}
+
 const realAws = spawnSync('bash', ['-c', 'command -v aws'], { encoding: 'utf8' }).stdout.trim();
 
 describe('scripts/backfill.sh and scripts/replay.sh arguments', () => {
@@ -213,6 +231,31 @@ describe('scripts/backfill.sh and scripts/replay.sh arguments', () => {
       ['dev', 'metadata', '--min-size', '1k'],
       "backfill: --min-size '1k' is not a size: expected a whole number of bytes.",
     ],
+    [
+      ['dev', 'compress', '--inventory', INVENTORY, '--prefix', 'incoming/2024/'],
+      'backfill: --inventory cannot be combined with --prefix: S3 Batch Operations takes an inventory',
+    ],
+    [
+      [
+        'dev',
+        'compress',
+        '--created-before',
+        '2024-06-01',
+        '--min-size',
+        '1',
+        '--inventory',
+        INVENTORY,
+      ],
+      'backfill: --inventory cannot be combined with --created-before, --min-size:',
+    ],
+    [
+      ['dev', 'compress', '--inventory', INVENTORY.replace('manifest.json', 'manifest.checksum')],
+      `backfill: --inventory '${INVENTORY.replace('manifest.json', 'manifest.checksum')}' is not an inventory manifest: expected the manifest.json of a CSV S3 Inventory report`,
+    ],
+    [
+      ['dev', 'compress', '--inventory', INVENTORY_KEY],
+      `backfill: --inventory '${INVENTORY_KEY}' is not an S3 object: expected s3://BUCKET/KEY/manifest.json or arn:aws:s3:::BUCKET/KEY/manifest.json.`,
+    ],
   ])(
     'backfill %j fails before any AWS or Terraform call, naming the value',
     async (args, message) => {
@@ -226,6 +269,32 @@ describe('scripts/backfill.sh and scripts/replay.sh arguments', () => {
       // Assess
       expect(result.status).toBe(1);
       expect(result.stderr).toContain(message);
+      expect(existsSync(join(dir, 'calls'))).toBe(false);
+    },
+  );
+
+  it.each([
+    // Another pipeline's source bucket: the role may read only its own bucket's inventories.
+    's3://s3p-dev-batch-reports-a1/inventory/s3p-dev-uploads-a1/daily/2024-06-01T01-00Z/manifest.json',
+    // The right path in another bucket.
+    `arn:aws:s3:::someone-elses-bucket/${INVENTORY_KEY}`,
+    // The reports bucket, outside its inventory prefix.
+    's3://s3p-dev-batch-reports-a1/batch-reports/s3p-dev-inbox-a1/manifest.json',
+  ])(
+    "backfill --inventory %s outside the pipeline's inventory location fails before any AWS call, naming both",
+    async (manifest) => {
+      // Prepare
+      const env = offlineEnv();
+
+      // Act
+      const result = await run('backfill', ['dev', 'compress', '--inventory', manifest], env);
+
+      // Assess
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain(
+        `backfill: --inventory '${manifest}' is outside the inventory location of pipeline 'compress': ` +
+          'expected s3://s3p-dev-batch-reports-a1/inventory/s3p-dev-inbox-a1/<configuration id>/<YYYY-MM-DDTHH-MMZ>/manifest.json',
+      );
       expect(existsSync(join(dir, 'calls'))).toBe(false);
     },
   );
@@ -265,11 +334,7 @@ describe('scripts/backfill.sh through the real AWS CLI', () => {
 
   it('--dry-run prints the CreateJob request and calls nothing', async () => {
     // Prepare
-    const env = {
-      ...process.env,
-      PATH: recordingPath(),
-      S3P_TERRAFORM_OUTPUTS: join(dir, 'outputs.json'),
-    };
+    const env = offlineEnv();
 
     // Act
     const result = await run(
@@ -372,6 +437,92 @@ describe('scripts/backfill.sh through the real AWS CLI', () => {
         expect(sent).toContain(element);
       }
       expect(sent).toMatch(/<ClientRequestToken>[0-9a-f-]{36}<\/ClientRequestToken>/);
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
+
+  it('--dry-run --inventory prints a request with the inventory manifest, a placeholder ETag, and calls nothing', async () => {
+    // Prepare
+    const env = offlineEnv();
+
+    // Act
+    const result = await run(
+      'backfill',
+      ['dev', 'compress', '--inventory', INVENTORY_ARN, '--dry-run'],
+      env,
+    );
+
+    // Assess
+    expect({ status: result.status, stderr: result.stderr }).toMatchObject({ status: 0 });
+    expect(existsSync(join(dir, 'calls'))).toBe(false);
+    const request = JSON.parse(result.stdout);
+    expect(request).not.toHaveProperty('ManifestGenerator');
+    expect(request.Manifest).toEqual({
+      Spec: { Format: 'S3InventoryReport_CSV_20161130' },
+      Location: {
+        ObjectArn: INVENTORY_ARN,
+        ETag: '<ETag of manifest.json, read at create time>',
+      },
+    });
+    expect(request.RoleArn).toBe(`arn:aws:iam::${ACCOUNT}:role/s3p-dev-compress_batch`);
+    expect(request.Report.Prefix).toBe('batch-reports/compress');
+  });
+
+  it("--inventory: reads the manifest's ETag with HeadObject, then creates the job on that manifest", async () => {
+    // Prepare: S3 answers HeadObject with the ETag in quotes, as it does.
+    const etag = '3858f62230ac3c915f300c664312c11f';
+    const server = await captureServer((r) => {
+      if (r.method === 'HEAD')
+        return {
+          headers: {
+            ETag: `"${etag}"`,
+            'Content-Length': '1024',
+            'Last-Modified': 'Sat, 01 Jun 2024 01:00:00 GMT',
+          },
+          body: '',
+        };
+      if (r.method === 'POST')
+        return xml('<CreateJobResult><JobId>job-0002</JobId></CreateJobResult>');
+      return xml(
+        '<DescribeJobResult><Job><JobId>job-0002</JobId><Status>Active</Status><ProgressSummary>' +
+          '<TotalNumberOfTasks>5000000</TotalNumberOfTasks><NumberOfTasksSucceeded>0</NumberOfTasksSucceeded>' +
+          '<NumberOfTasksFailed>0</NumberOfTasksFailed></ProgressSummary></Job></DescribeJobResult>',
+      );
+    });
+
+    try {
+      // Act
+      const result = await run(
+        'backfill',
+        ['dev', 'compress', '--inventory', INVENTORY, '--yes'],
+        awsEnv(server.endpoint),
+      );
+
+      // Assess
+      expect({ status: result.status, stderr: result.stderr }).toMatchObject({ status: 0 });
+      expect(result.stdout).toContain('job job-0002 created');
+      expect(result.stdout).toContain('objects in the manifest: 5000000');
+      const [head, create, describe] = server.requests;
+      expect(head).toMatchObject({
+        method: 'HEAD',
+        path: `/s3p-dev-batch-reports-a1/${INVENTORY_KEY}`,
+      });
+      expect(create).toMatchObject({ method: 'POST', path: '/v20180820/jobs' });
+      expect(describe).toMatchObject({ method: 'GET', path: '/v20180820/jobs/job-0002' });
+      expect(server.requests).toHaveLength(3);
+      // Serialised by the CLI from its model, so the CLI's validation accepted it.
+      const sent = create!.body;
+      expect(sent).toContain(
+        '<Manifest><Spec><Format>S3InventoryReport_CSV_20161130</Format></Spec>' +
+          `<Location><ObjectArn>arn:aws:s3:::s3p-dev-batch-reports-a1/${INVENTORY_KEY}</ObjectArn>` +
+          `<ETag>${etag}</ETag></Location></Manifest>`,
+      );
+      expect(sent).not.toContain('ManifestGenerator');
+      expect(sent).toContain('<ConfirmationRequired>false</ConfirmationRequired>');
+      expect(sent).toContain(
+        `<RoleArn>arn:aws:iam::${ACCOUNT}:role/s3p-dev-compress_batch</RoleArn>`,
+      );
     } finally {
       await server.close();
     }
