@@ -1,7 +1,8 @@
 import type { ArchiveDecision, ArchiveOptions } from './archive';
 import type { CompressConfig } from './config';
+import { vcpus } from '@s3-pipelines/s3-stream';
 import { ARCHIVE_METADATA } from './constants';
-import { assumedBytesPerSecond, threadsFor, vcpus } from './timeBudget';
+import { assumedBytesPerSecond, threadsFor } from './timeBudget';
 
 type Settings = Pick<
   CompressConfig,

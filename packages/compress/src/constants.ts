@@ -88,9 +88,5 @@ export const COMPRESSOR_CHUNK_SIZE = 2 * 1024 * 1024;
  */
 export const DEFLATE_WINDOW = 32 * 1024;
 
-/** Lambda gives one vCPU per this many MB of memory (documented), up to LAMBDA_MAX_VCPUS. */
-export const LAMBDA_MB_PER_VCPU = 1769;
-export const LAMBDA_MAX_VCPUS = 6;
-
 /** How often a long compression logs its progress. */
 export const PROGRESS_EVERY_MS = 10_000;

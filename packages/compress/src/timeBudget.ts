@@ -1,15 +1,4 @@
 import { availableParallelism } from 'node:os';
-import { LAMBDA_MAX_VCPUS, LAMBDA_MB_PER_VCPU } from './constants';
-
-/**
- * The vCPUs the function has: in Lambda its memory buys them (one per 1,769 MB, up to 6, and a
- * fraction below 1,769 MB: Lambda gives CPU time in proportion), elsewhere the CPUs Node sees.
- */
-export function vcpus(memoryMb: number | undefined, available = availableParallelism()): number {
-  return memoryMb === undefined
-    ? available
-    : Math.min(LAMBDA_MAX_VCPUS, memoryMb / LAMBDA_MB_PER_VCPU);
-}
 
 /**
  * The compression threads to start: `workers` asked for (0 = as many as there are vCPUs), no

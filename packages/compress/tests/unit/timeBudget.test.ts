@@ -1,22 +1,4 @@
-import { assumedBytesPerSecond, threadsFor, vcpus } from '../../src/timeBudget';
-
-describe('vcpus', () => {
-  it.each([
-    [128, 128 / 1769],
-    [1769, 1],
-    [3538, 2],
-    [10240, 10240 / 1769],
-    [20000, 6],
-  ])('gives %i MB of Lambda memory %f vCPUs (one per 1,769 MB, at most 6)', (memory, cpus) => {
-    // Assess
-    expect(vcpus(memory, 2)).toBeCloseTo(cpus, 6);
-  });
-
-  it('counts the CPUs Node sees outside Lambda', () => {
-    // Assess
-    expect(vcpus(undefined, 2)).toBe(2);
-  });
-});
+import { assumedBytesPerSecond, threadsFor } from '../../src/timeBudget';
 
 describe('threadsFor', () => {
   it.each([

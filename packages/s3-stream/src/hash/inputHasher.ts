@@ -1,12 +1,14 @@
 import { createHash } from 'node:crypto';
 import { crc32 as crc32Of } from 'node:zlib';
+import { vcpus } from '../vcpus';
 import { HashThread } from './hashThread';
 import type { Digests, InputHasher } from './types';
 
 /**
  * Below this size an input is hashed on the calling thread: starting a hash thread takes about
  * 45 ms on a busy 2-core machine (measured), what MD5 does to some 25 MB, so a thread pays off
- * only for inputs well past that.
+ * only for inputs well past that. It also needs a second vCPU to run on: below 3,538 MB of
+ * Lambda memory there is less than that, and a thread would only add its copies.
  */
 export const HASH_THREAD_MIN_BYTES = 64 * 1024 * 1024;
 
@@ -19,6 +21,8 @@ export interface InputHasherOptions {
   size?: number;
   /** Stops a hash thread; an update or digest still waiting fails. */
   signal?: AbortSignal;
+  /** The vCPUs to count on; default the function's (see vcpus). */
+  cpus?: number;
 }
 
 /** Hashes on the calling thread. */
@@ -56,8 +60,9 @@ export function inputHasher({
   crc32 = false,
   size,
   signal,
+  cpus = vcpus(),
 }: InputHasherOptions): InputHasher {
-  return size !== undefined && size >= HASH_THREAD_MIN_BYTES
+  return size !== undefined && size >= HASH_THREAD_MIN_BYTES && cpus >= 2
     ? new HashThread({ algorithms, crc32, signal })
     : new HashHere(algorithms, crc32);
 }

@@ -84,12 +84,13 @@ describe('HashThread', () => {
 
 describe('inputHasher', () => {
   it.each([
-    ['a small input here', HASH_THREAD_MIN_BYTES - 1, false],
-    ['a large input on a thread', HASH_THREAD_MIN_BYTES, true],
-    ['an input of unknown size here', undefined, false],
-  ])('hashes %s', async (_name, size, threaded) => {
+    ['a small input here', HASH_THREAD_MIN_BYTES - 1, 2, false],
+    ['a large input on a thread', HASH_THREAD_MIN_BYTES, 2, true],
+    ['a large input here with less than two vCPUs', HASH_THREAD_MIN_BYTES, 1.7, false],
+    ['an input of unknown size here', undefined, 2, false],
+  ])('hashes %s', async (_name, size, cpus, threaded) => {
     // Prepare
-    const hasher = inputHasher({ algorithms: ['md5'], crc32: true, size });
+    const hasher = inputHasher({ algorithms: ['md5'], crc32: true, size, cpus });
     const bytes = textBytes(300 * KiB);
 
     // Act
