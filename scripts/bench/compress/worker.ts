@@ -3,12 +3,15 @@
  * Bundled by compress.bench.ts with esbuild and run with plain node.
  *
  * argv: zlib     <endpoint> <bucket> <key> <level> [chunkSize]
+ *       cli      <endpoint> <bucket> <key> <command>
  *       compress <endpoint> <bucket> <key> <size> <eTag> <settings>
  *
  * `settings` is a JSON object of the function's environment (FORMAT, LEVEL, ENGINE, WORKERS,
  * DELETE_SOURCE, ...), parsed by the function's own config schema, over the benchmark's base.
  */
 import { DeleteObjectCommand, GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { spawn } from 'node:child_process';
 import { Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createDeflateRaw } from 'node:zlib';
@@ -82,6 +85,29 @@ async function plainZlib(
   return { bytesOut };
 }
 
+/**
+ * An outside compressor in the function's place: one GetObject piped through `command` (a
+ * shell command line reading stdin, writing stdout), its output uploaded by lib-storage with
+ * the function's client and part size. What a hand-written script would do; its CPU time is
+ * the command's as well as this process's.
+ */
+async function cliThroughS3(s3: S3Client, bucket: string, key: string, command: string) {
+  const response = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  const child = spawn('sh', ['-c', command], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  let bytesOut = 0;
+  child.stdout.on('data', (chunk: Buffer) => (bytesOut += chunk.length));
+  const upload = new Upload({
+    client: s3,
+    partSize: 8 * 1024 * 1024,
+    params: { Bucket: bucket, Key: `processed/cli-${key.split('/').pop()}`, Body: child.stdout },
+  }).done();
+  await Promise.all([pipeline(response.Body as Readable, child.stdin), upload]);
+  const code = await exited;
+  if (code !== 0) throw new Error(`${command} exited with ${code}`);
+  return { bytesOut };
+}
+
 async function main(): Promise<void> {
   const [variant, endpoint, bucket, key, ...rest] = process.argv.slice(2) as string[];
   // The functions' own client (unsigned upload payloads): the baselines only read with it.
@@ -96,6 +122,8 @@ async function main(): Promise<void> {
     const [level, chunkSize] = rest;
     run = () =>
       plainZlib(s3, bucket!, key!, Number(level), chunkSize ? Number(chunkSize) : undefined);
+  } else if (variant === 'cli') {
+    run = () => cliThroughS3(s3, bucket!, key!, rest[0]!);
   } else {
     const [size, eTag, settings] = rest;
     const config = parseConfig(CompressConfigSchema, {
