@@ -6,8 +6,8 @@ const PAYLOAD_HASH_HEADER = 'x-amz-content-sha256';
 
 /**
  * Signs upload bodies as UNSIGNED-PAYLOAD instead of SigV4's SHA-256 of every byte. That
- * SHA-256 was about a sixth of the upload path's CPU (profiled: 1.21 → 0.91 CPU-s per 256 MiB
- * uploaded without it), spent on the main thread beside the reads. Integrity does not depend
+ * SHA-256 was about a sixth of the upload path's CPU when profiled, spent on the main thread
+ * beside the reads. Integrity does not depend
  * on it: the SDK's default request checksum (CRC-32, native zlib) still goes with every part
  * and S3 rejects a body that does not match it, TLS protects the bytes in transit, and the
  * request itself (headers, key, checksum) is still signed. A streaming body the SDK already
