@@ -308,12 +308,19 @@ async function main(): Promise<void> {
     blocks: (kind) => compress(sink, keyOf(kind, COMPARE), {}),
     blocks1: (kind) => compress(sink, keyOf(kind, COMPARE), { WORKERS: '1' }),
     zstdCli: (kind) => onDisk(zstdCli, files[kind], COMPARE),
-    zstdPiped: (kind) =>
-      runWorker<WorkerResult>(
+    zstdPiped: async (kind) => {
+      const key = keyOf(kind, COMPARE);
+      const run = await runWorker<WorkerResult>(
         worker,
-        ['cli', sink.endpoint, BUCKET, keyOf(kind, COMPARE), zstdCli],
+        ['cli', sink.endpoint, BUCKET, key, zstdCli],
         env,
-      ),
+      );
+      // The upload must hold what the CLI wrote (worker.ts names it processed/cli-<name>).
+      const stored = sink.written(`processed/cli-${key.split('/').pop()}`);
+      if (stored !== run.bytesOut)
+        throw new Error(`${zstdCli}: ${stored} stored, ${run.bytesOut} written`);
+      return run;
+    },
     zstd: (kind) => compress(sink, keyOf(kind, COMPARE), { FORMAT: 'zstd' }),
   };
   const plan: Record<Kind, string[]> = {

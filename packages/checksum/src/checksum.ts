@@ -69,20 +69,21 @@ export async function checksumObject(
     throw error;
   }
 
-  // A large object is hashed on a thread of its own, beside the reads (see inputHasher).
-  const hasher = inputHasher({
-    algorithms: ['md5', ...config.EXTRA_ALGORITHMS],
-    size: info.size,
-  });
+  let hasher: InputHasher | undefined;
   let bytes: number;
   let digests: Record<string, string>;
   try {
+    // A large object is hashed on a thread of its own, beside the reads (see inputHasher).
+    hasher = inputHasher({ algorithms: ['md5', ...config.EXTRA_ALGORITHMS], size: info.size });
     bytes = await hashObject(body, hasher, (read) =>
       logger.info('checksum progress', { key: ref.key, bytes: read, size: info.size }),
     );
     digests = (await hasher.digest()).hex;
+  } catch (error) {
+    body.destroy();
+    throw error;
   } finally {
-    hasher.close();
+    hasher?.close();
   }
 
   if (!(await isCurrent(s3, info))) return { outcome: 'skipped', reason: 'superseded', bytes };

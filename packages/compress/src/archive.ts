@@ -26,6 +26,8 @@ export interface ArchiveOptions {
   engine: Engine;
   /** Blocks engine: worker threads at most. */
   workers: number;
+  /** The vCPUs counted on (see vcpus): the hash thread's rule reads them. Default the function's. */
+  cpus?: number;
   /** Blocks engine: bytes per block (zip/gzip: the first is the sample). */
   blockSize: number;
   /** Blocks engine, zip/gzip: store the object when its sample deflates above this out/in. */

@@ -56,6 +56,7 @@ export function archiveOptions(
     level: levelOf(config),
     engine: config.ENGINE,
     workers,
+    cpus,
     blockSize: config.BLOCK_SIZE_KB * 1024,
     storeAboveRatio: config.STORE_ABOVE_RATIO,
     chunkSize: config.STREAM_CHUNK_KB * 1024,

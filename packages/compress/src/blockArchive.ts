@@ -22,6 +22,8 @@ export interface BlockArchiveOptions {
   workers: number;
   blockSize: number;
   storeAboveRatio: number;
+  /** The vCPUs the function has (see vcpus); decides whether MD5 gets a thread. Default its own. */
+  cpus?: number;
 }
 
 export interface BlockDecision {
@@ -150,7 +152,13 @@ export async function* blockArchive(
     take: () => free.pop() ?? Buffer.allocUnsafeSlow(DEFLATE_WINDOW + blockSize),
   });
   const withCrc = format !== 'zstd';
-  const hasher = inputHasher({ algorithms: ['md5'], crc32: withCrc, size: entry.size, signal });
+  const hasher = inputHasher({
+    algorithms: ['md5'],
+    crc32: withCrc,
+    size: entry.size,
+    signal,
+    cpus: options.cpus,
+  });
   let size = 0;
   let packed = 0;
   /** Counts and hashes the next piece of the input, in order. */

@@ -3,6 +3,8 @@ import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 /** The commands whose bodies are our outputs: multipart parts and single PUTs. */
 const UPLOAD_COMMANDS = new Set(['PutObjectCommand', 'UploadPartCommand']);
 const PAYLOAD_HASH_HEADER = 'x-amz-content-sha256';
+/** A body checksum S3 verifies: the SDK's flexible checksum, or Content-MD5. */
+const BODY_CHECKSUM = /^(x-amz-checksum-|content-md5$)/;
 
 /**
  * Signs upload bodies as UNSIGNED-PAYLOAD instead of SigV4's SHA-256 of every byte. That
@@ -10,16 +12,20 @@ const PAYLOAD_HASH_HEADER = 'x-amz-content-sha256';
  * beside the reads. Integrity does not depend
  * on it: the SDK's default request checksum (CRC-32, native zlib) still goes with every part
  * and S3 rejects a body that does not match it, TLS protects the bytes in transit, and the
- * request itself (headers, key, checksum) is still signed. A streaming body the SDK already
- * marks (aws-chunked with a trailing checksum) keeps its own marker.
+ * request itself (headers, key, checksum) is still signed. A body without such a checksum
+ * (AWS_REQUEST_CHECKSUM_CALCULATION=WHEN_REQUIRED) keeps its SHA-256, and a streaming body the
+ * SDK already marks (aws-chunked with a trailing checksum) keeps its own marker.
  */
 function markUnsignedPayload(
   commandName: string | undefined,
   headers: Record<string, string>,
 ): void {
   if (!UPLOAD_COMMANDS.has(commandName ?? '')) return;
-  const named = Object.keys(headers).some((name) => name.toLowerCase() === PAYLOAD_HASH_HEADER);
-  if (!named) headers[PAYLOAD_HASH_HEADER] = 'UNSIGNED-PAYLOAD';
+  const names = Object.keys(headers).map((name) => name.toLowerCase());
+  const checked = names.some((name) => BODY_CHECKSUM.test(name));
+  if (checked && !names.includes(PAYLOAD_HASH_HEADER)) {
+    headers[PAYLOAD_HASH_HEADER] = 'UNSIGNED-PAYLOAD';
+  }
 }
 
 /**

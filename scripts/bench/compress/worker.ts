@@ -88,8 +88,8 @@ async function plainZlib(
 /**
  * An outside compressor in the function's place: one GetObject piped through `command` (a
  * shell command line reading stdin, writing stdout), its output uploaded by lib-storage with
- * the function's client and part size. What a hand-written script would do; its CPU time is
- * the command's as well as this process's.
+ * the function's client and part size. What a hand-written script would do. Its time is what
+ * counts; the CPU and peak RSS reported are this process's only, not the command's.
  */
 async function cliThroughS3(s3: S3Client, bucket: string, key: string, command: string) {
   const response = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));

@@ -25,7 +25,8 @@ parentPort.on('message', (message) => {
   const hashed = data.length;
   for (const [, hash] of hashes) hash.update(data);
   if (workerData.crc) crc = crc32(data, crc);
-  message.buffer.transfer(0);
+  // Node 22 frees the bytes now; where transfer is missing, V8 frees them when it collects.
+  if (typeof message.buffer.transfer === 'function') message.buffer.transfer(0);
   parentPort.postMessage({ hashed });
 });
 `;

@@ -72,6 +72,15 @@ describe('createS3Client', () => {
     expect(sent[0]!['x-amz-content-sha256']).toBe(createHash('sha256').digest('hex'));
   });
 
+  it('keeps the SHA-256 of a body that goes without a checksum (WHEN_REQUIRED)', async () => {
+    const { s3, sent } = capturing((config) =>
+      createS3Client({ ...config, requestChecksumCalculation: 'WHEN_REQUIRED' }),
+    );
+    await s3.send(new PutObjectCommand({ Bucket: 'b', Key: 'k', Body: body }));
+    expect(sent[0]!['x-amz-checksum-crc32']).toBeUndefined();
+    expect(sent[0]!['x-amz-content-sha256']).toBe(sha256);
+  });
+
   it("differs from the SDK's default, which hashes every byte it uploads", async () => {
     const { s3, sent } = capturing((config) => new S3Client(config));
     await s3.send(new PutObjectCommand({ Bucket: 'b', Key: 'k', Body: body }));

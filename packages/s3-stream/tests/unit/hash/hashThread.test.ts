@@ -1,5 +1,6 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import type { Worker } from 'node:worker_threads';
 import { crc32 as zlibCrc32 } from 'node:zlib';
 import { join } from 'node:path';
 import { digestWithTool, textBytes, tool } from '@s3-pipelines/testing';
@@ -17,7 +18,7 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 describe('HashThread', () => {
   it('gives the digests md5sum and sha256sum give and the CRC-32 gzip writes, over pieces sent in order', async () => {
     // Prepare
-    const bytes = textBytes(1024 * KiB + 7);
+    const bytes = textBytes(3 * 1024 * KiB + 7);
     writeFileSync(join(dir, 'original'), bytes);
     const gzipCrc = tool('sh', [
       '-c',
@@ -60,6 +61,23 @@ describe('HashThread', () => {
 
     // Assess
     expect(digest).toEqual({ hex: { md5: digestWithTool('md5sum', 'first') }, crc: 0 });
+  });
+
+  it('fails with a transient error when its thread dies mid-input', async () => {
+    // Prepare
+    const hasher = new HashThread({ algorithms: ['md5'], maxInFlight: 1 });
+    const thread = (hasher as unknown as { worker: Worker }).worker;
+    await hasher.update(Buffer.alloc(1024 * KiB));
+
+    // Act
+    await thread.terminate();
+
+    // Assess
+    await expect(hasher.update(Buffer.alloc(1024 * KiB))).rejects.toMatchObject({
+      name: 'HashThreadError',
+      retryable: true,
+    });
+    await expect(hasher.digest()).rejects.toMatchObject({ name: 'HashThreadError' });
   });
 
   it('fails what waits on it once stopped', async () => {
