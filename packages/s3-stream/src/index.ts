@@ -12,6 +12,7 @@ export {
   WouldTimeOutError,
 } from './errors';
 export { createPipelineHandler } from './handler/createPipelineHandler';
+export { mapBounded } from './handler/mapBounded';
 export { processObject } from './handler/processObject';
 export type { PipelineDefinition, ProcessResult } from './handler/types';
 export { createProcessContext } from './handler/processContext';

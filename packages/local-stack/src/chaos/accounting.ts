@@ -1,5 +1,5 @@
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { SOURCE_METADATA } from '@s3-pipelines/s3-stream';
+import { mapBounded, SOURCE_METADATA } from '@s3-pipelines/s3-stream';
 import type { InvocationRecord } from '../delivery';
 import { routesFor, type Route } from '../routing';
 import { checkSidecar } from './checks/checksum';
@@ -10,7 +10,6 @@ import { checkRecord } from './checks/metadata';
 import { isCompletingWrite } from './completingWrites';
 import type { WriteRecord } from './faultProxy';
 import type { DeadLetter } from './ledger';
-import { mapLimit } from './pool';
 import type { UploadedObject, WrittenVersion } from './types';
 
 /**
@@ -220,7 +219,7 @@ export async function account(input: AccountingInput): Promise<Accounting> {
   const pairs = input.uploaded.flatMap((object) =>
     routesFor(routes, object.bucket, object.key).map((route) => ({ object, route })),
   );
-  const expectations: Expectation[] = await mapLimit(
+  const expectations: Expectation[] = await mapBounded(
     pairs,
     input.concurrency,
     async ({ object, route }) => {
@@ -288,7 +287,7 @@ export async function account(input: AccountingInput): Promise<Accounting> {
         .map((route) => ({ key, route })),
     );
     expectations.push(
-      ...(await mapLimit(chained, input.concurrency, async ({ key, route }) => {
+      ...(await mapBounded(chained, input.concurrency, async ({ key, route }) => {
         const verdict = await checkRecord(context, route, key, [], { ignoreLastModified: false });
         const eTag = (await originalETag(context, producer, key)) ?? '';
         const fate = fateOf(verdict, route, key, { eTag, file: '', size: 0 }, input, false);

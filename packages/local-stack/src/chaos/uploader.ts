@@ -1,10 +1,10 @@
 import { DeleteObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
+import { mapBounded } from '@s3-pipelines/s3-stream';
 import { createReadStream, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeContent } from './content';
 import type { Images } from './images';
-import { mapLimit } from './pool';
 import { Prng } from './random';
 import type { PlannedObject, UploadedObject, WrittenVersion } from './types';
 
@@ -83,7 +83,7 @@ export async function uploadWorkload(options: UploadOptions): Promise<UploadedOb
     return bare(answer.ETag);
   };
 
-  const uploaded = await mapLimit(order, options.concurrency, async (object) => {
+  const uploaded = await mapBounded(order, options.concurrency, async (object) => {
     const written: WrittenVersion[] = [];
     const writeVersion = async (n: number) => {
       const file = versionFile(dir, object, n);

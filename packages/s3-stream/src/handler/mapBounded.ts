@@ -1,7 +1,7 @@
 /**
  * Runs `work` over `items` with at most `limit` in flight, and returns the results in the order
- * of `items` (so per-record reporting stays exact whatever finishes first). `work` must not
- * throw: each result carries its own failure.
+ * of `items` (so per-record reporting stays exact whatever finishes first). If `work` throws,
+ * the whole call rejects: the handler's work never does (each result carries its own failure).
  */
 export async function mapBounded<T, R>(
   items: readonly T[],

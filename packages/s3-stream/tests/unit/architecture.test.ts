@@ -52,7 +52,7 @@ describe('the layer package keeps its arrows one way', () => {
     expect(importers).toEqual(['handler/createPipelineHandler.ts']);
   });
 
-  it('exports from index.ts only what the functions, their tests, the kit or a benchmark use', () => {
+  it('exports from index.ts only what the functions, their tests, the kit, the local stack or a benchmark use', () => {
     // Prepare
     const exported = [
       ...readFileSync(join(SRC, 'index.ts'), 'utf8').matchAll(/export (?:type )?\{([^}]*)\}/g),
@@ -67,6 +67,7 @@ describe('the layer package keeps its arrows one way', () => {
         filesUnder(join(ROOT, 'packages', pkg)),
       ),
       ...filesUnder(join(ROOT, 'packages', 'testing', 'src')),
+      ...filesUnder(join(ROOT, 'packages', 'local-stack', 'src')),
       ...filesUnder(join(ROOT, 'scripts', 'bench')),
     ].map((file) => readFileSync(file, 'utf8'));
 
