@@ -69,22 +69,32 @@ export class SlabPool {
   }
 }
 
-/** Copies what arrives into one slab of a pool, and hands over views of it. */
+/**
+ * Copies what arrives into one slab of a pool, and hands over views of it. What does not fit is
+ * kept as the chunks it came in, after the slab's bytes: range 0, when the read fans out, may
+ * receive more than a range, because its stream already holds bytes it has not emitted yet.
+ * (Copied into a full slab, those bytes were lost without a word: a short read, an MD5 of the
+ * wrong bytes.)
+ */
 export class SlabList implements Received {
   private readonly slab: Buffer;
   private filled = 0;
   private handed = 0;
+  private readonly overflow = new ChunkList();
 
   constructor(private readonly pool: SlabPool) {
     this.slab = pool.acquire();
   }
 
   add(chunk: Buffer): void {
-    this.filled += chunk.copy(this.slab, this.filled);
+    const copied = chunk.copy(this.slab, this.filled);
+    this.filled += copied;
+    // Once the slab is full every later chunk lands here, so the order holds.
+    if (copied < chunk.length) this.overflow.add(chunk.subarray(copied));
   }
 
   take(): Buffer | undefined {
-    if (this.handed === this.filled) return undefined;
+    if (this.handed === this.filled) return this.overflow.take();
     const end = Math.min(this.filled, this.handed + MAX_PIECE);
     const piece = this.slab.subarray(this.handed, end);
     this.handed = end;
@@ -93,6 +103,7 @@ export class SlabList implements Received {
 
   release(): void {
     this.pool.release(this.slab);
+    this.overflow.release();
   }
 }
 

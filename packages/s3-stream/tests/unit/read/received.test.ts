@@ -42,4 +42,18 @@ describe('received bytes', () => {
     expect(early).toEqual(bytes.subarray(0, 8));
     expect(Buffer.concat([early!, rest])).toEqual(bytes);
   });
+
+  it('a SlabList keeps, in order, what arrives past its slab', () => {
+    // Prepare: a 16-byte slab given 40 bytes, the second chunk straddling its end.
+    const bytes = sampleBytes(40);
+    const list = new SlabList(new SlabPool(16));
+
+    // Act
+    list.add(bytes.subarray(0, 10));
+    list.add(bytes.subarray(10, 25));
+    list.add(bytes.subarray(25, 40));
+
+    // Assess
+    expect(takeAll(list)).toEqual(bytes);
+  });
 });
