@@ -1,6 +1,6 @@
 import { promisify } from 'node:util';
 import { constants, deflateRaw, zstdCompress } from 'node:zlib';
-import { inputHasher } from '@s3-pipelines/s3-stream';
+import { inputHasher, waitOnThread } from '@s3-pipelines/s3-stream';
 import type { ArchiveEntry } from './archive';
 import { BlockSplitter, type Block } from './blockSplitter';
 import { deflateBound, deflatedBound, zstdBound } from './bounds';
@@ -255,7 +255,8 @@ export async function* blockArchive(
         }
         const job = inFlight.shift();
         if (!job) break;
-        const output = await job;
+        // Waiting on a compression thread is not waiting on the network (see waitOnThread).
+        const output = await waitOnThread(job);
         packed += output.length;
         yield output;
       }

@@ -23,6 +23,7 @@ export type { TimeBudget } from './timeBudget';
 export { inputHasher } from './hash/inputHasher';
 export type { InputHasher } from './hash/types';
 export { createLogger } from './logger';
+export { waitOnThread } from './threadWaits';
 export { LAMBDA_MB_PER_VCPU, vcpus } from './vcpus';
 export type { Logger } from './logger';
 export { bareETag } from './object/etag';

@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { HashThreadError } from '../errors';
+import { waitOnThread } from '../threadWaits';
 import type { Digests, InputHasher } from './types';
 
 /**
@@ -114,10 +115,12 @@ export class HashThread implements InputHasher {
       if (this.batched === this.batch.length) this.send();
     }
     if (this.inFlight < this.maxInFlight) return;
-    await new Promise<void>((resolve, reject) => {
-      this.waiting = resolve;
-      this.onFailure = reject;
-    });
+    await waitOnThread(
+      new Promise<void>((resolve, reject) => {
+        this.waiting = resolve;
+        this.onFailure = reject;
+      }),
+    );
   }
 
   private send(): void {

@@ -2,6 +2,7 @@ import type { GetObjectCommandOutput, S3Client } from '@aws-sdk/client-s3';
 import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
 import { PermanentError } from '../errors';
+import { threadWaitMs } from '../threadWaits';
 import type { Pin } from '../object/pin';
 import { RangeStream, type ResumeOptions } from './rangeReader';
 import { ChunkList, HandedOver, SlabList, SlabPool, type Received } from './received';
@@ -45,7 +46,9 @@ interface Range {
  * what holds the process back: when, judged after every rangeSize bytes handed over, the event
  * loop has sat idle (nothing to do but wait for the network) `fanOutIdleShare` of the time since
  * the first read, range 0 is cut at the next multiple of rangeSize (RangeStream.endAtNext) and
- * ranged GETs carry on from there. A process that one connection keeps busy (CPU-bound hashing
+ * ranged GETs carry on from there. Idle time spent waiting on the process's own threads (a hash
+ * thread, compression threads: threadWaits) is taken out first: measured, compress's deflate
+ * and checksum's hash thread otherwise fanned out against a fast endpoint for nothing. A process that one connection keeps busy (CPU-bound hashing
  * against a fast endpoint) never pays for ranges: their requests and the copies into read-ahead
  * cost the checksum function about a tenth of its throughput there and bought nothing. The
  * consumer's own waiting is no measure of this: on a busy loop it is the time the sockets' bytes
@@ -78,6 +81,8 @@ export class ParallelRangeStream extends Readable {
   private pumpQueued = false;
   /** Before the fan-out: the event loop's counters at the first read, and when to judge next. */
   private loopAtStart?: EventLoopUtilization;
+  /** threadWaitMs() at the first read. */
+  private threadWaitAtStart = 0;
   private handed = 0;
   private judgeAt: number;
 
@@ -102,6 +107,7 @@ export class ParallelRangeStream extends Readable {
     this.wanted = true;
     if (this.loopAtStart === undefined) {
       this.loopAtStart = performance.eventLoopUtilization();
+      this.threadWaitAtStart = threadWaitMs();
       if (this.options.fanOutIdleShare <= 0) this.fanOut();
     }
     this.fill();
@@ -152,11 +158,17 @@ export class ParallelRangeStream extends Readable {
     this.wanted = this.push(chunk);
   }
 
-  /** Fans out when the process sat idle, waiting on the network, enough of the time. */
+  /**
+   * Fans out when the process sat idle, waiting on the network, enough of the time: idle time
+   * spent waiting on the process's own threads (threadWaits) does not count.
+   */
   private judge(): void {
     this.judgeAt += this.options.rangeSize;
     const { idle, active } = performance.eventLoopUtilization(this.loopAtStart);
-    if (idle > 0 && idle / (idle + active) >= this.options.fanOutIdleShare) this.fanOut();
+    const onNetwork = idle - (threadWaitMs() - this.threadWaitAtStart);
+    if (onNetwork > 0 && onNetwork / (idle + active) >= this.options.fanOutIdleShare) {
+      this.fanOut();
+    }
   }
 
   private start(begin: number, size: number, first?: GetObjectCommandOutput): void {

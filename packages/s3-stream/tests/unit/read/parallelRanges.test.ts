@@ -4,6 +4,7 @@ import { Readable } from 'node:stream';
 import { ObjectGoneError, PermanentError } from '../../../src/errors';
 import type { Pin } from '../../../src/object/pin';
 import { ParallelRangeStream } from '../../../src/read/parallelRanges';
+import { waitOnThread } from '../../../src/threadWaits';
 import { bodyOf, readAll, s3Error, sampleBytes, tricklingBody } from '@s3-pipelines/testing';
 
 const s3Mock = mockClient(S3Client);
@@ -153,6 +154,51 @@ describe('ParallelRangeStream', () => {
       // Assess
       expect(read.equals(bytes)).toBe(true);
       expect(s3Mock).toReceiveCommandTimes(GetObjectCommand, 1);
+    });
+
+    describe('when the consumer waits on work of its own', () => {
+      /** Reads everything, pausing 3 ms after each chunk through `pause`. */
+      async function consume(
+        body: Readable,
+        pause: (wait: Promise<void>) => Promise<void>,
+      ): Promise<Buffer> {
+        const parts: Buffer[] = [];
+        for await (const chunk of body) {
+          parts.push(Buffer.from(chunk as Buffer));
+          await pause(new Promise((resolve) => setTimeout(resolve, 3)));
+        }
+        return Buffer.concat(parts);
+      }
+
+      it('stays on the one GET while it waits on a thread of its own', async () => {
+        // Prepare: every body answers at once; the consumer leaves the event loop idle.
+        const rangeSize = 2 * CHUNK;
+        const bytes = sampleBytes(20 * rangeSize);
+        s3Mock.on(GetObjectCommand).callsFake(serve(bytes));
+        const body = await open(bytes.length, 4, rangeSize, true, 0.2);
+
+        // Act
+        const read = await consume(body, waitOnThread);
+
+        // Assess
+        expect(read.equals(bytes)).toBe(true);
+        expect(s3Mock).toReceiveCommandTimes(GetObjectCommand, 1);
+      });
+
+      it('fans out, every byte in order, when the same wait is not on a thread of its own', async () => {
+        // Prepare: as above. A slow consumer at the fan-out once lost bytes past range 0's slab.
+        const rangeSize = 2 * CHUNK;
+        const bytes = sampleBytes(20 * rangeSize);
+        s3Mock.on(GetObjectCommand).callsFake(serve(bytes));
+        const body = await open(bytes.length, 4, rangeSize, true, 0.2);
+
+        // Act
+        const read = await consume(body, (wait) => wait);
+
+        // Assess
+        expect(read.equals(bytes)).toBe(true);
+        expect(s3Mock.commandCalls(GetObjectCommand).length).toBeGreaterThan(1);
+      });
     });
 
     it('fans out at a range boundary when the process sits waiting for the one GET', async () => {
