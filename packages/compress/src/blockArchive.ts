@@ -207,8 +207,11 @@ export async function* blockArchive(
     // zstd has no sample, so its threads start now, while the first block is compressed here.
     if (format === 'zstd') pool = startPool();
     await see(head.data);
+    // On libuv's pool: a wait on our own thread, not on the network (see waitOnThread).
     const headOut =
-      format === 'zstd' || level > 0 ? await compressHere(format, head, level) : undefined;
+      format === 'zstd' || level > 0
+        ? await waitOnThread(compressHere(format, head, level))
+        : undefined;
     const decision: StoreDecision | { compression: 'zstd'; sampleRatio?: undefined } =
       format === 'zstd'
         ? { compression: 'zstd' }
