@@ -4,6 +4,11 @@ import {
   DEFAULT_COMPRESSED_SUFFIXES,
   DEFAULT_COMPRESSED_TYPES,
 } from './constants';
+import { deflatedBound } from './bounds';
+
+const MiB = 1024 * 1024;
+/** S3's most parts in one multipart upload. */
+const MAX_PARTS = 10_000;
 
 /** A key prefix: empty, or ending with `/` is typical, but any prefix is allowed. */
 const prefix = (fallback: string) =>
@@ -96,14 +101,29 @@ export const CompressConfigSchema = z
     READ_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
     /** Size of each ranged GET in MiB; read memory is about (READ_CONCURRENCY + 1) × this. */
     RANGE_SIZE_MB: z.coerce.number().int().min(1).max(64).default(8),
-    /** Multipart part size of the archive upload in MiB (S3's minimum is 5). */
-    PART_SIZE_MB: z.coerce.number().int().min(5).max(512).default(8),
+    /**
+     * Multipart part size of the archive upload in MiB. Default 5, S3's minimum and lib-storage's
+     * own default: lib-storage holds UPLOAD_QUEUE_SIZE parts in flight and gathers the next one
+     * (a copy of its pieces), so the part size sets most of the upload's memory. It caps the
+     * archive at 10,000 parts (48.8 GiB at 5 MiB).
+     */
+    PART_SIZE_MB: z.coerce.number().int().min(5).max(512).default(5),
     /** Parts uploaded at once; upload memory is about UPLOAD_QUEUE_SIZE × PART_SIZE_MB. */
     UPLOAD_QUEUE_SIZE: z.coerce.number().int().min(1).max(16).default(4),
   })
   .refine((c) => c.OUTPUT_PREFIX !== '' || c.OUTPUT_BUCKET !== '', {
     path: ['OUTPUT_PREFIX'],
     message: 'must not be empty when OUTPUT_BUCKET is unset (archives would land among sources)',
-  });
+  })
+  // An input that does not shrink makes an archive a little larger than itself: refused at cold
+  // start rather than failing at part 10,001 after most of the work.
+  .refine(
+    (c) =>
+      deflatedBound(c.MAX_INPUT_BYTES, c.BLOCK_SIZE_KB * 1024) <= MAX_PARTS * c.PART_SIZE_MB * MiB,
+    {
+      path: ['MAX_INPUT_BYTES'],
+      message: `its archive could need more than ${MAX_PARTS} parts of PART_SIZE_MB: raise PART_SIZE_MB or lower MAX_INPUT_BYTES`,
+    },
+  );
 
 export type CompressConfig = z.infer<typeof CompressConfigSchema>;

@@ -85,6 +85,10 @@ async function plainZlib(
   return { bytesOut };
 }
 
+/** The function's default part size, which the piped CLI's upload uses too. */
+const FUNCTION_PART_SIZE =
+  parseConfig(CompressConfigSchema, { OUTPUT_PREFIX: 'processed/' }).PART_SIZE_MB * 1024 * 1024;
+
 /**
  * An outside compressor in the function's place: one GetObject piped through `command` (a
  * shell command line reading stdin, writing stdout), its output uploaded by lib-storage with
@@ -99,7 +103,7 @@ async function cliThroughS3(s3: S3Client, bucket: string, key: string, command: 
   child.stdout.on('data', (chunk: Buffer) => (bytesOut += chunk.length));
   const upload = new Upload({
     client: s3,
-    partSize: 8 * 1024 * 1024,
+    partSize: FUNCTION_PART_SIZE,
     params: { Bucket: bucket, Key: `processed/cli-${key.split('/').pop()}`, Body: child.stdout },
   }).done();
   await Promise.all([pipeline(response.Body as Readable, child.stdin), upload]);
@@ -129,8 +133,6 @@ async function main(): Promise<void> {
     const config = parseConfig(CompressConfigSchema, {
       TRIGGER_PREFIX: 'incoming/',
       OUTPUT_PREFIX: 'processed/',
-      // fauxqs takes request bodies up to 11 MiB.
-      PART_SIZE_MB: '8',
       ...(JSON.parse(settings ?? '{}') as Record<string, string>),
     });
     // Each run must do the work: remove the archive a previous run left (done work is skipped).

@@ -29,7 +29,7 @@ describe('CompressConfigSchema', () => {
       MAX_INPUT_BYTES: 5 * 1024 ** 3,
       READ_CONCURRENCY: 2,
       RANGE_SIZE_MB: 8,
-      PART_SIZE_MB: 8,
+      PART_SIZE_MB: 5,
       UPLOAD_QUEUE_SIZE: 4,
     });
     // Unset outside Lambda, where the CPUs Node sees are counted instead.
@@ -146,5 +146,28 @@ describe('CompressConfigSchema', () => {
 
     // Assess
     expect(act).toThrow(/^Invalid configuration: OUTPUT_PREFIX: must not be empty/);
+  });
+
+  it('refuses a MAX_INPUT_BYTES whose archive would not fit in 10,000 parts of PART_SIZE_MB', () => {
+    // Arrange: 10,000 parts of 5 MiB hold 50,000 MiB; a stored archive is a little larger than
+    // its input.
+    const parts = 10_000 * 5 * 1024 * 1024;
+
+    // Act
+    const act = (): unknown =>
+      parseConfig(CompressConfigSchema, { MAX_INPUT_BYTES: String(parts), PART_SIZE_MB: '5' });
+    const fits = parseConfig(CompressConfigSchema, {
+      MAX_INPUT_BYTES: String(parts - 64 * 1024 * 1024),
+      PART_SIZE_MB: '5',
+    });
+    const larger = parseConfig(CompressConfigSchema, {
+      MAX_INPUT_BYTES: String(parts),
+      PART_SIZE_MB: '6',
+    });
+
+    // Assess
+    expect(act).toThrow(/^Invalid configuration: MAX_INPUT_BYTES: .*10000 parts of PART_SIZE_MB/);
+    expect(fits.MAX_INPUT_BYTES).toBe(parts - 64 * 1024 * 1024);
+    expect(larger.PART_SIZE_MB).toBe(6);
   });
 });

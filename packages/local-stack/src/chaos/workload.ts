@@ -70,8 +70,8 @@ const NAMES = [
 const TWICE_MAX_BYTES = MiB;
 
 /**
- * A share of compress's objects are random bytes just over one 8 MiB part: stored (random bytes
- * do not shrink), their archives go up in two parts. A failed UploadPart or
+ * A share of compress's objects are random bytes of 8-10 MiB: stored (random bytes do not
+ * shrink), their archives go up in two or three parts (5 MiB by default). A failed UploadPart or
  * CompleteMultipartUpload is drawn once per part or upload, so it needs uploads to happen to: at
  * 1,000 objects this gives about 55, so each fires a few times at a 5% rate.
  */
