@@ -116,6 +116,11 @@ const rate = (bytes: number, seconds: number): number => bytes / seconds / MB;
 const mbps = (bytes: number, seconds: number): string => rate(bytes, seconds).toFixed(0);
 const mib = (n: number): string => `${n.toFixed(0)} MiB`;
 const times = (ratio: number): string => `${ratio.toFixed(2)}x`;
+/** How a function run compressed: on how many threads, or stored with none. */
+const engine = (run: WorkerResult): string =>
+  run.workers
+    ? `blocks on ${run.workers} threads (${run.compression})`
+    : `blocks, ${run.compression} (no compression thread)`;
 /** One table line: a label, then right-aligned columns. */
 const row = (name: string, ...columns: string[]): string =>
   `${name.padEnd(58)}${columns.map((column) => column.padStart(10)).join('')}`.trimEnd();
@@ -384,13 +389,7 @@ async function main(): Promise<void> {
         say(line('    the same with STREAM_CHUNK_KB=16 (zlib default)', r.stream16, true));
       if (r.blocks1) say(line('  compress, blocks on 1 thread (WORKERS=1)', r.blocks1, true));
       const blocks = r.blocks!;
-      say(
-        line(
-          `  compress, blocks on ${blocks.runs[0]!.workers || CORES} threads (${blocks.runs[0]!.compression})`,
-          blocks,
-          true,
-        ),
-      );
+      say(line(`  compress, ${engine(blocks.runs[0]!)}`, blocks, true));
       say(
         `  (own CPU: zlib stream ${mbps(size, r.zlib!.cpuSeconds)} MB per CPU-s, today ${mbps(size, r.today!.cpuSeconds)}, ` +
           `blocks ${mbps(size, blocks.cpuSeconds)}; every function run: zip, MD5, upload, verify, delete)`,
@@ -494,13 +493,7 @@ async function main(): Promise<void> {
           mib(r.zstdPiped!.maxRssMiB!),
         ),
       );
-      say(
-        zstdLine(
-          `  compress FORMAT=zstd, blocks on ${zstd.runs[0]!.workers || CORES} threads`,
-          zstd,
-          mib(zstd.maxRssMiB!),
-        ),
-      );
+      say(zstdLine(`  compress FORMAT=zstd, ${engine(zstd.runs[0]!)}`, zstd, mib(zstd.maxRssMiB!)));
 
       if (kind === 'text') {
         target(

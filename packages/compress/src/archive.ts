@@ -28,9 +28,9 @@ export interface ArchiveOptions {
   workers: number;
   /** The vCPUs counted on (see vcpus): the hash thread's rule reads them. Default the function's. */
   cpus?: number;
-  /** Blocks engine: bytes per block (zip/gzip: the first is the sample). */
+  /** Blocks engine: bytes per block (the first is the sample). */
   blockSize: number;
-  /** Blocks engine, zip/gzip: store the object when its sample deflates above this out/in. */
+  /** Blocks engine: store the object when its compressed sample is above this out/in. */
   storeAboveRatio: number;
   /** Stream engine: coalesced write and output chunk. */
   chunkSize: number;
@@ -83,7 +83,8 @@ export interface ArchiveStream {
  * - zip or gzip, ENGINE=blocks (default): blockArchive, deflate on `workers` threads (pigz's
  *   method), or stored when the sample does not shrink;
  * - zip or gzip, ENGINE=stream: streamArchive, one zlib stream (yazl for zip);
- * - zstd: blockArchive, one zstd frame per block on `workers` threads (pzstd's method).
+ * - zstd: blockArchive, one zstd frame per block on `workers` threads (pzstd's method), or
+ *   one frame of raw blocks when the sample does not shrink.
  *
  * The source is hashed (MD5) in order: by the blocks engine on a thread of its own, by the
  * stream engine on this thread. Any failure destroys
@@ -124,12 +125,7 @@ export function archiveStream(
       {
         input: (chunk) => (bytesIn += chunk.length),
         hashed: (digest) => (md5 = digest),
-        decided: (made) =>
-          decide(
-            made.compression === 'zstd'
-              ? made
-              : { ...made, storeAboveRatio: options.storeAboveRatio },
-          ),
+        decided: (made) => decide({ ...made, storeAboveRatio: options.storeAboveRatio }),
       },
       stop.signal,
     );

@@ -11,6 +11,7 @@ import { gzipHeader, gzipTrailer } from './gzipFrame';
 import { storedDeflateBlocks } from './storedDeflate';
 import { storeDecision, type StoreDecision } from './storeDecision';
 import { localFileHeader, needsZip64, zipComment, zipEnd, type ZipEntry } from './zipFrame';
+import { zstdRawBlocks, zstdStoredHeader } from './zstdFrame';
 
 const deflateRawAsync = promisify(deflateRaw);
 const zstdCompressAsync = promisify(zstdCompress);
@@ -80,14 +81,18 @@ function zipFraming(entry: ArchiveEntry, blockSize: number): Framing {
   };
 }
 
-/** zstd frames need no wrapping: concatenated, they are the archive. */
-const zstdFraming: Framing = {
-  start: () => Buffer.alloc(0),
-  stored: () => {
-    throw new Error('zstd is never stored');
-  },
-  end: () => Buffer.alloc(0),
-};
+/**
+ * zstd frames need no wrapping: concatenated, they are the archive. Stored, the object is one
+ * frame of raw blocks (see zstdFrame.ts).
+ */
+function zstdFraming(entry: ArchiveEntry): Framing {
+  return {
+    start: (compression) =>
+      compression === 'stored' ? zstdStoredHeader(entry.size) : Buffer.alloc(0),
+    stored: zstdRawBlocks,
+    end: () => Buffer.alloc(0),
+  };
+}
 
 /**
  * The sample, and any object of one block: compressed on libuv's pool, with no thread to start.
@@ -121,7 +126,8 @@ function compressHere(format: BlockArchiveOptions['format'], block: Block, level
  * here; only if it shrinks enough are the threads started. Otherwise the rest of the object
  * passes through as it comes, stored (no blocks, no copies, no threads but the hash thread).
  * zstd: each block is one zstd frame (content size, checksum); frames concatenated are a zstd
- * stream. No sample: zstd itself stores what it cannot shrink, at hundreds of MB/s.
+ * stream. The first block is the sample here too: what does not shrink is one frame of raw
+ * blocks (see zstdFrame.ts), passed through like a stored zip.
  *
  * MD5 (told to `observer.hashed`) and CRC-32 run over the input in order through the layer's
  * inputHasher: on a hash thread of their own for a large object, here for a small one.
@@ -144,7 +150,7 @@ export async function* blockArchive(
       ? zipFraming(entry, blockSize)
       : format === 'gzip'
         ? gzipFraming(level)
-        : zstdFraming;
+        : zstdFraming(entry);
   const free: Buffer[] = [];
   const splitter = new BlockSplitter(source, {
     blockSize,
@@ -180,13 +186,6 @@ export async function* blockArchive(
     if (!head) {
       if (entry.size !== 0) throw new SourceSizeError(0, entry.size);
       const hashed = await digest();
-      if (format === 'zstd') {
-        observer.decided({ compression: 'zstd', workers: 0 });
-        const empty = await zstdCompressAsync(Buffer.alloc(0));
-        packed += empty.length;
-        yield empty;
-        return;
-      }
       observer.decided({ ...storeDecision(level, undefined, options.storeAboveRatio), workers: 0 });
       yield framing.start('stored');
       yield* pieces(framing.stored(Buffer.alloc(0), true));
@@ -204,22 +203,15 @@ export async function* blockArchive(
             (buffer) => free.push(buffer),
             signal,
           );
-    // zstd has no sample, so its threads start now, while the first block is compressed here.
-    if (format === 'zstd') pool = startPool();
     await see(head.data);
     // On libuv's pool: a wait on our own thread, not on the network (see waitOnThread).
-    const headOut =
-      format === 'zstd' || level > 0
-        ? await waitOnThread(compressHere(format, head, level))
-        : undefined;
-    const decision: StoreDecision | { compression: 'zstd'; sampleRatio?: undefined } =
-      format === 'zstd'
-        ? { compression: 'zstd' }
-        : storeDecision(
-            level,
-            headOut && { in: head.data.length, out: headOut.length },
-            options.storeAboveRatio,
-          );
+    const headOut = level > 0 ? await waitOnThread(compressHere(format, head, level)) : undefined;
+    const decision: StoreDecision = storeDecision(
+      level,
+      headOut && { in: head.data.length, out: headOut.length },
+      options.storeAboveRatio,
+      format === 'zstd' ? 'zstd' : 'deflate',
+    );
 
     if (decision.compression === 'stored') {
       observer.decided({ ...decision, workers: 0 });
@@ -234,9 +226,9 @@ export async function* blockArchive(
         yield* pieces(framing.stored(Buffer.alloc(0), true));
       }
     } else {
-      // Deflate threads start only once the sample says deflate: a stored object needs none
-      // (starting one costs tens of ms of CPU).
-      pool ??= startPool();
+      // Threads start only once the sample says compress: a stored object needs none (starting
+      // one costs tens of ms of CPU, and memory for its heap and output buffers).
+      pool = startPool();
       observer.decided({ ...decision, workers: pool?.size ?? 0 });
       const header = framing.start(decision.compression);
       if (header.length > 0) yield header;

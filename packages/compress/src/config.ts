@@ -49,9 +49,10 @@ export const CompressConfigSchema = z
      */
     BLOCK_SIZE_KB: z.coerce.number().int().min(64).max(16384).default(1024),
     /**
-     * zip/gzip: the first block is deflated as a sample; when its out/in is above this ratio the
-     * whole object is stored instead (zip method 0, stored deflate blocks in gzip), which costs
-     * no CPU. 1 stores only what deflate cannot shrink at all.
+     * The first block is compressed as a sample (deflate for zip and gzip, zstd for zstd); when
+     * its out/in is above this ratio the whole object is stored instead (zip method 0, stored
+     * deflate blocks in gzip, raw blocks in zstd), which costs no CPU and starts no compression
+     * thread. 1 stores only what cannot be shrunk at all.
      */
     STORE_ABOVE_RATIO: z.coerce.number().min(0).max(1).default(0.98),
     /**

@@ -444,22 +444,38 @@ describe('archiveStream, FORMAT=zstd', () => {
     expect(tool('sh', ['-c', 'zstd -q -dc "$1" | wc -c', 'sh', archive]).stdout.trim()).toBe('0');
   });
 
-  it('stores random bytes it cannot shrink, still as zstd', async () => {
+  it('stores random bytes it cannot shrink in raw blocks, with no thread, still as zstd', async () => {
     // Prepare
-    const bytes = randomBytes(3 * 64 * KiB);
+    const bytes = randomBytes(3 * 64 * KiB + 5);
     const archive = join(dir, 'a.zst');
 
     // Act
     const stream = archiveStream(
       bodyOf(bytes, 10_000),
       { name: 'x', size: bytes.length, mtime: MTIME },
-      { format: 'zstd', level: 3, blockSize: 64 * KiB },
+      { format: 'zstd', level: 3, blockSize: 64 * KiB, workers: 2 },
     );
     writeFileSync(archive, await readAll(stream.output));
 
     // Assess
-    expect(tool('zstd', ['-q', '-t', archive]).status).toBe(0);
-    expect(stream.stats().bytesOut / bytes.length).toBeLessThan(1.001);
+    expect(tool('zstd', ['-q', '-t', archive])).toMatchObject({ status: 0, stderr: '' });
+    writeFileSync(join(dir, 'original'), bytes);
+    const compared = tool('sh', [
+      '-c',
+      'zstd -q -dc "$1" | cmp - "$2"',
+      'sh',
+      archive,
+      join(dir, 'original'),
+    ]);
+    expect(compared.status).toBe(0);
+    // One frame: zstd -l counts the frames.
+    expect(tool('zstd', ['-lv', archive]).stdout).toMatch(/Zstandard Frames: 1\b/);
+    const { decision, bytesOut, md5 } = stream.stats();
+    expect(decision).toMatchObject({ compression: 'stored', workers: 0, storeAboveRatio: 0.98 });
+    expect(decision!.sampleRatio).toBeGreaterThan(0.98);
+    expect(md5).toBe(digestWithTool('md5sum', bytes));
+    // The 14-byte header and 3 bytes per block (10,000-byte pieces, each in one or two blocks).
+    expect(bytesOut - bytes.length).toBeLessThan(14 + 3 * 2 * Math.ceil(bytes.length / 10_000) + 3);
   });
 
   it('fails when the source breaks, and releases the source', async () => {

@@ -77,7 +77,7 @@ describe('archiveOptions', () => {
     });
   });
 
-  it('writes only what was decided: no sample for zstd', () => {
+  it('writes only what was decided: no sample ratio or threshold when none was given', () => {
     // Assess
     expect(decisionMetadata({ compression: 'zstd', workers: 2 })).toEqual({ compression: 'zstd' });
   });

@@ -31,6 +31,17 @@ describe('storeDecision', () => {
     });
   });
 
+  it.each([
+    [{ in: 1000, out: 1001 }, 'stored'],
+    [{ in: 1000, out: 330 }, 'zstd'],
+  ])('decides a zstd sample %j against 0.98: %s', (sample, compression) => {
+    // Assess
+    expect(storeDecision(3, sample, 0.98, 'zstd')).toEqual({
+      compression,
+      sampleRatio: Number((sample.out / sample.in).toFixed(4)),
+    });
+  });
+
   it('stores without a sample at level 0 and for an empty object', () => {
     // Assess
     expect(storeDecision(0, { in: 1000, out: 300 }, 0.98)).toEqual({ compression: 'stored' });
