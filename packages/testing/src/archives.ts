@@ -27,6 +27,14 @@ export function tool(command: string, args: string[], cwd?: string): ToolRun {
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
+/**
+ * `zstd -dc archive | cmp - original`: status 0 when zstd gives back exactly the original's
+ * bytes, through the shell so that they never pass through node.
+ */
+export function zstdMatches(archive: string, original: string): ToolRun {
+  return tool('sh', ['-c', 'zstd -q -dc -- "$1" | cmp - "$2"', 'sh', archive, original]);
+}
+
 /** `gzip -dc archive > out`, through the shell so that the bytes never pass through node. */
 export function gunzipTo(archive: string, out: string): ToolRun {
   return tool('sh', ['-c', 'gzip -dc -- "$1" > "$2"', 'sh', archive, out]);

@@ -1,6 +1,6 @@
 // The shared test kit: fixtures, SDK fakes, outside tools and emulator helpers, one copy each.
 // Test images are `@s3-pipelines/testing/images`, apart, so that only their users load sharp.
-export { download, gunzipTo, tool } from './archives';
+export { download, gunzipTo, tool, zstdMatches } from './archives';
 export type { ToolRun } from './archives';
 export { createBucket, testClient, upload } from './emulatorClient';
 export { useEnvironment } from './env';
