@@ -192,17 +192,6 @@ export async function* blockArchive(
       yield framing.end({ ...hashed, packed, size });
       return;
     }
-    const more = Math.ceil((entry.size - head.data.length) / blockSize);
-    const startPool = (): CompressWorkers | undefined =>
-      head.last || more <= 0
-        ? undefined
-        : new CompressWorkers(
-            Math.max(1, Math.min(options.workers, more)),
-            format === 'zstd' ? 'zstd' : 'deflate',
-            level,
-            (buffer) => free.push(buffer),
-            signal,
-          );
     await see(head.data);
     // On libuv's pool: a wait on our own thread, not on the network (see waitOnThread).
     const headOut = level > 0 ? await waitOnThread(compressHere(format, head, level)) : undefined;
@@ -228,7 +217,17 @@ export async function* blockArchive(
     } else {
       // Threads start only once the sample says compress: a stored object needs none (starting
       // one costs tens of ms of CPU, and memory for its heap and output buffers).
-      pool = startPool();
+      const more = Math.ceil((entry.size - head.data.length) / blockSize);
+      pool =
+        head.last || more <= 0
+          ? undefined
+          : new CompressWorkers(
+              Math.max(1, Math.min(options.workers, more)),
+              format === 'zstd' ? 'zstd' : 'deflate',
+              level,
+              (buffer) => free.push(buffer),
+              signal,
+            );
       observer.decided({ ...decision, workers: pool?.size ?? 0 });
       const header = framing.start(decision.compression);
       if (header.length > 0) yield header;

@@ -1,3 +1,5 @@
+import { headedBlocks } from './headedBlocks';
+
 /** A stored deflate block holds at most this many bytes (RFC 1951 3.2.4: LEN is 16 bits). */
 export const MAX_STORED_BLOCK = 65_535;
 
@@ -8,20 +10,13 @@ export const MAX_STORED_BLOCK = 65_535;
  * empty `data` with `final` gives the one empty final block a stream may end with.
  */
 export function storedDeflateBlocks(data: Buffer, final: boolean): Buffer[] {
-  const pieces: Buffer[] = [];
-  let at = 0;
-  do {
-    const length = Math.min(MAX_STORED_BLOCK, data.length - at);
-    const isFinal = final && at + length === data.length;
+  return headedBlocks(data, MAX_STORED_BLOCK, final, (length, isFinal) => {
     const header = Buffer.alloc(5);
     header[0] = isFinal ? 1 : 0;
     header.writeUInt16LE(length, 1);
     header.writeUInt16LE(~length & 0xffff, 3);
-    pieces.push(header);
-    if (length > 0) pieces.push(data.subarray(at, at + length));
-    at += length;
-  } while (at < data.length);
-  return pieces;
+    return header;
+  });
 }
 
 /** The size of storedDeflateBlocks(data) for `length` bytes of data. */

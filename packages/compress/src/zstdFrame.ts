@@ -5,6 +5,8 @@
  * spent on them.
  */
 
+import { headedBlocks } from './headedBlocks';
+
 /** The frame magic number, 0xFD2FB528, little-endian on the wire. */
 const MAGIC = 0xfd2fb528;
 
@@ -44,16 +46,9 @@ export function zstdStoredHeader(size: number): Buffer {
  * empty `data` with `last` gives the one empty last block a frame may end with.
  */
 export function zstdRawBlocks(data: Buffer, last: boolean): Buffer[] {
-  const pieces: Buffer[] = [];
-  let at = 0;
-  do {
-    const length = Math.min(ZSTD_RAW_BLOCK, data.length - at);
-    const isLast = last && at + length === data.length;
+  return headedBlocks(data, ZSTD_RAW_BLOCK, last, (length, isLast) => {
     const header = Buffer.alloc(3);
     header.writeUIntLE(length * 8 + (isLast ? 1 : 0), 0, 3);
-    pieces.push(header);
-    if (length > 0) pieces.push(data.subarray(at, at + length));
-    at += length;
-  } while (at < data.length);
-  return pieces;
+    return header;
+  });
 }
