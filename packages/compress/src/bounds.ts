@@ -12,6 +12,11 @@ export function deflatedBound(size: number, blockSize: number): number {
   return deflateBound(size) + Math.max(1, Math.ceil(size / blockSize)) * 16;
 }
 
+/** The most a whole input of `size` bytes compresses to, one zstd frame per `blockSize` block. */
+export function zstdFramesBound(size: number, blockSize: number): number {
+  return Math.max(1, Math.ceil(size / blockSize)) * zstdBound(blockSize);
+}
+
 /** The most one zstd frame of `length` bytes can be (ZSTD_compressBound, with room to spare). */
 export function zstdBound(length: number): number {
   return length + (length >> 8) + 1024;

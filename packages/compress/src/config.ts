@@ -4,7 +4,7 @@ import {
   DEFAULT_COMPRESSED_SUFFIXES,
   DEFAULT_COMPRESSED_TYPES,
 } from './constants';
-import { deflatedBound } from './bounds';
+import { deflatedBound, zstdFramesBound } from './bounds';
 
 const MiB = 1024 * 1024;
 /** S3's most parts in one multipart upload. */
@@ -116,11 +116,16 @@ export const CompressConfigSchema = z
     path: ['OUTPUT_PREFIX'],
     message: 'must not be empty when OUTPUT_BUCKET is unset (archives would land among sources)',
   })
-  // An input that does not shrink makes an archive a little larger than itself: refused at cold
-  // start rather than failing at part 10,001 after most of the work.
+  // An input that does not shrink makes an archive a little larger than itself (zstd's frames
+  // more so than deflate's): refused at cold start rather than failing at part 10,001 after
+  // most of the work.
   .refine(
     (c) =>
-      deflatedBound(c.MAX_INPUT_BYTES, c.BLOCK_SIZE_KB * 1024) <= MAX_PARTS * c.PART_SIZE_MB * MiB,
+      (c.FORMAT === 'zstd' ? zstdFramesBound : deflatedBound)(
+        c.MAX_INPUT_BYTES,
+        c.BLOCK_SIZE_KB * 1024,
+      ) <=
+      MAX_PARTS * c.PART_SIZE_MB * MiB,
     {
       path: ['MAX_INPUT_BYTES'],
       message: `its archive could need more than ${MAX_PARTS} parts of PART_SIZE_MB: raise PART_SIZE_MB or lower MAX_INPUT_BYTES`,
