@@ -22,6 +22,7 @@ import {
   processObject,
 } from '@s3-pipelines/s3-stream';
 import { checksumPipeline } from '../../packages/checksum/src/pipeline';
+import { peakRssMiB } from './lib/peakRss';
 
 /** Pieces handed to the bare MD5: big enough that the call overhead is nothing. */
 const BARE_PIECE = 1024 * 1024;
@@ -95,7 +96,7 @@ async function timed(work: () => Promise<string>): Promise<void> {
       seconds,
       cpuSeconds: (used.user + used.system) / 1e6,
       processCpuSeconds: (total.user + total.system) / 1e6,
-      maxRssMiB: process.resourceUsage().maxRSS / 1024,
+      maxRssMiB: peakRssMiB(),
       majorGcs,
     })}\n`,
   );

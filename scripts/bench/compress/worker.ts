@@ -25,6 +25,7 @@ import {
 import { CompressConfigSchema } from '../../../packages/compress/src/config';
 import { FORMATS } from '../../../packages/compress/src/constants';
 import { compressPipeline } from '../../../packages/compress/src/pipeline';
+import { peakRssMiB } from '../lib/peakRss';
 
 export interface WorkerResult {
   seconds: number;
@@ -32,6 +33,8 @@ export interface WorkerResult {
   cpuSeconds: number;
   maxRssMiB: number;
   bytesOut: number;
+  /** Set by the benchmark: CPU its own process (the S3 endpoint) used during the run. */
+  endpointCpuSeconds?: number;
   md5?: string;
   /** The function's report: what it did (compress runs only). */
   compression?: string;
@@ -171,7 +174,7 @@ async function main(): Promise<void> {
   const done = await run();
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const usage = process.resourceUsage();
-  const maxRssMiB = usage.maxRSS / 1024;
+  const maxRssMiB = peakRssMiB();
   const cpuSeconds = (usage.userCPUTime + usage.systemCPUTime) / 1e6 - cpuBefore;
   const result: WorkerResult = { seconds, cpuSeconds, maxRssMiB, ...done };
   process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -23,6 +23,7 @@ import {
   inspectImage,
   renderAll,
 } from '../../../packages/image-resize/src/render';
+import { peakRssMiB } from '../lib/peakRss';
 
 // External in the bundle: resolved through NODE_PATH at run time, like the core's own import.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -78,7 +79,7 @@ async function main(): Promise<void> {
         : await perRenditionVariant(data, out);
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  const maxRssMiB = process.resourceUsage().maxRSS / 1024;
+  const maxRssMiB = peakRssMiB();
   process.stdout.write(
     `${JSON.stringify({ images: files.length, renditions, seconds, maxRssMiB })}\n`,
   );
