@@ -1,7 +1,9 @@
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { memorySource } from '../bench/lib/benchS3';
 import { createReport, ensureFile, runsArg } from '../bench/lib/harness';
+import { peakRssMiB } from '../bench/lib/peakRss';
 
 describe('benchmark harness', () => {
   let dir: string;
@@ -62,5 +64,26 @@ describe('benchmark harness', () => {
     expect([bytes[0], bytes[1000], bytes[2499]]).toEqual([0, 1, 2]);
     expect(blocks).toEqual([0, 1, 2]);
     expect(statSync(path).mtimeMs).toBe(first.mtimeMs);
+  });
+
+  it('serves a range of an object bigger than its bytes, starting over past their end', () => {
+    // Prepare: 14 bytes of object from 6 bytes in memory.
+    const bytes = Buffer.from('abcdef');
+    const source = memorySource(bytes, 14, 'e');
+
+    // Act
+    const pieces = [...(source.read(3, 12) as Iterable<Buffer>)];
+
+    // Assess: bytes 3..12 inclusive, across two wraps, each piece a view of the same memory.
+    expect(Buffer.concat(pieces).toString()).toBe('defabcdefa');
+    expect(pieces.every((piece) => piece.buffer === bytes.buffer)).toBe(true);
+    expect(source.size).toBe(14);
+  });
+
+  it("reports this process's own peak RSS, at most what maxRSS says", () => {
+    const peak = peakRssMiB();
+
+    expect(peak).toBeGreaterThan(1);
+    expect(peak).toBeLessThanOrEqual(process.resourceUsage().maxRSS / 1024);
   });
 });
