@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { startBenchS3 } from './lib/benchS3';
+import { memorySource, startBenchS3 } from './lib/benchS3';
 
 /**
  * One virtual object of any size, made of a repeated random block, served by the benchmark S3
@@ -31,18 +31,10 @@ export async function startSyntheticS3(
   const key = 'virtual.bin';
   const eTag = 'synthetic0000000000000000000000-1';
 
-  function* bytesAt(start: number, end: number): Iterable<Buffer> {
-    for (let at = start; at <= end;) {
-      const offset = at % block.length;
-      const take = Math.min(block.length - offset, end - at + 1);
-      yield block.subarray(offset, offset + take);
-      at += take;
-    }
-  }
-
+  const object = memorySource(block, size, eTag);
   const server = await startBenchS3({
     bucket,
-    objects: { [key]: { size, eTag, read: bytesAt } },
+    objects: { [key]: object },
     bytesPerSecond: options.bytesPerSecond,
   });
   return {
@@ -53,7 +45,7 @@ export async function startSyntheticS3(
     eTag,
     md5() {
       const hash = createHash('md5');
-      for (const piece of bytesAt(0, size - 1)) hash.update(piece);
+      for (const piece of object.read(0, size - 1)) hash.update(piece);
       return hash.digest('hex');
     },
     close: () => server.close(),

@@ -8,8 +8,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 /**
  * A minimal S3 endpoint for benchmarks. It serves source objects whose bytes come from the
- * benchmark (bytes in memory, a repeated block) and takes writes without keeping their bytes, so that
- * on a 2-core machine the measured process is the only one doing real work: in Lambda, S3's
+ * benchmark (bytes in memory, see memorySource) and takes writes without keeping their bytes, so
+ * that on a 2-core machine the measured process is the only one doing real work: in Lambda, S3's
  * side of a read or an upload runs on S3's machines, not on the function's cores.
  *
  * Reads: GET (Range, If-Match) and HEAD of the source objects. Writes: PUT (body kept when it is
@@ -31,11 +31,15 @@ export interface SourceObject {
  * collections they caused: measured, 44% of its CPU while it served the compress benchmark.
  * In Lambda, S3 does that work on its own machines.
  */
-export function memorySource(bytes: Buffer, size: number, eTag: string): SourceObject {
+export function memorySource(
+  bytes: Buffer,
+  size: number,
+  eTag: string,
+): Omit<SourceObject, 'read'> & { read(start: number, end: number): Iterable<Buffer> } {
   return {
     size,
     eTag,
-    *read(start, end) {
+    *read(start: number, end: number) {
       for (let at = start; at <= end;) {
         const offset = at % bytes.length;
         const piece = bytes.subarray(offset, Math.min(bytes.length, offset + (end - at + 1)));
