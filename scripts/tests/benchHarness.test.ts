@@ -1,9 +1,9 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { memorySource } from '../bench/lib/benchS3';
 import { createReport, ensureFile, runsArg } from '../bench/lib/harness';
-import { peakRssMiB } from '../bench/lib/peakRss';
 
 describe('benchmark harness', () => {
   let dir: string;
@@ -80,10 +80,29 @@ describe('benchmark harness', () => {
     expect(source.size).toBe(14);
   });
 
-  it("reports this process's own peak RSS, at most what maxRSS says", () => {
-    const peak = peakRssMiB();
+  it('reports the peak of its own program, not the high-water mark of the process that spawned it', () => {
+    // Prepare: this process holds 300 MiB more than a bare Node needs, so a child inherits a
+    // high-water mark of at least that across fork and exec.
+    const held = Buffer.alloc(300 * 1024 * 1024, 1);
+    const program = `import { peakRssMiB } from ${JSON.stringify(join(__dirname, '..', 'bench', 'lib', 'peakRss.ts'))};
+      console.log(JSON.stringify({ peak: peakRssMiB(), maxRss: process.resourceUsage().maxRSS / 1024 }));`;
 
+    // Act
+    const child = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', '--input-type=module', '-e', program],
+      {
+        cwd: join(__dirname, '..', '..'),
+        encoding: 'utf8',
+      },
+    );
+
+    // Assess: maxRSS carries the spawner's 300 MiB; the program's own peak is a bare Node's.
+    expect([child.status, child.stderr]).toEqual([0, expect.any(String)]);
+    const { peak, maxRss } = JSON.parse(child.stdout) as { peak: number; maxRss: number };
+    expect(held[held.length - 1]).toBe(1);
+    expect(maxRss).toBeGreaterThan(300);
     expect(peak).toBeGreaterThan(1);
-    expect(peak).toBeLessThanOrEqual(process.resourceUsage().maxRSS / 1024);
-  });
+    expect(peak).toBeLessThan(200);
+  }, 30_000);
 });
