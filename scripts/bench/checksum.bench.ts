@@ -19,7 +19,7 @@
  * function, the server (emulator or synthetic endpoint, with its throttle) and other processes,
  * so that a busy machine or a harness that cannot keep up shows as such.
  *
- * Prints PASS/FAIL per target, saves .bench/checksum.{txt,json} and draws docs/bench/checksum.svg.
+ * Prints PASS/FAIL per target, saves docs/bench/checksum.{txt,json} and draws docs/bench/checksum.svg.
  * usage: npm run bench -- checksum   (or tsx scripts/bench/checksum.bench.ts [--runs=3])
  */
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
@@ -42,6 +42,7 @@ import {
 } from './cpuMeter';
 import {
   BENCH_DIR,
+  DOCS_BENCH,
   bundleWorker,
   createReport,
   ensureFile,
@@ -52,7 +53,7 @@ import {
 import { startSyntheticS3 } from './syntheticS3';
 
 const work = BENCH_DIR;
-const CHART = join(__dirname, '..', '..', 'docs', 'bench', 'checksum.svg');
+const CHART = join(DOCS_BENCH, 'checksum.svg');
 const GiB = 1024 ** 3;
 const MB = 1e6;
 const RUNS = runsArg(3);
@@ -211,7 +212,7 @@ const toBars = (rows: Measured[]): BarGroup['bars'] =>
 async function main(): Promise<void> {
   mkdirSync(work, { recursive: true });
   const worker = await bundleWorker(join(__dirname, 'worker.ts'), join(work, 'worker.js'));
-  const { say, target, record, finish } = createReport('checksum');
+  const { say, target, record, finish } = createReport('checksum', DOCS_BENCH);
   const started = new Date();
   const load = loadavg();
   say(

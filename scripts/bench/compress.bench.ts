@@ -67,6 +67,7 @@ import { ownCpu } from './cpuMeter';
 import { memorySource, startBenchS3, type SourceObject } from './lib/benchS3';
 import {
   BENCH_DIR,
+  DOCS_BENCH,
   bundleWorker,
   createReport,
   ensureFile,
@@ -77,8 +78,6 @@ import {
 
 const root = join(__dirname, '..', '..');
 const work = BENCH_DIR;
-/** Where the report and the chart go: the docs quote them. */
-const DOCS_BENCH = join(root, 'docs', 'bench');
 const KiB = 1024;
 const MiB = 1024 * KiB;
 const GiB = 1024 * MiB;

@@ -5,6 +5,8 @@ import { dirname, join } from 'node:path';
 
 /** Where benchmarks keep their inputs, bundles and printed reports (git-ignored). */
 export const BENCH_DIR = join(__dirname, '..', '..', '..', '.bench');
+/** Where the reports and charts that the docs quote go (committed, unlike BENCH_DIR). */
+export const DOCS_BENCH = join(__dirname, '..', '..', '..', 'docs', 'bench');
 
 /** The `--runs=N` a benchmark was started with, else `fallback`. */
 export function runsArg(fallback: number, argv: string[] = process.argv): number {
