@@ -27,7 +27,7 @@ export interface Report {
   finish(): number;
 }
 
-/** What every benchmark prints: its lines, then its targets, also saved under BENCH_DIR. */
+/** What every benchmark prints: its lines, then its targets, also saved in `dir` (BENCH_DIR unless told). */
 export function createReport(name: string, dir: string = BENCH_DIR): Report {
   const lines: string[] = [];
   const targets: { name: string; ok: boolean }[] = [];
