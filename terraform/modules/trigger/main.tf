@@ -110,13 +110,18 @@ resource "aws_cloudwatch_event_rule" "this" {
   tags          = var.tags
 }
 
-data "aws_iam_policy_document" "queue" {
-  for_each = local.queued
+# Only the pipeline's own rule may send, to its queue or to the rule's dead-letter
+# queue: one document shape for both, keyed "<pipeline>/queue" and "<pipeline>/rule_dlq".
+data "aws_iam_policy_document" "rule_sends" {
+  for_each = merge(
+    { for k in keys(local.queued) : "${k}/queue" => { sid = "AllowRuleToSend", queue_arn = local.queue_arns[k], rule_arn = local.rule_arns[k] } },
+    { for k in keys(local.queued) : "${k}/rule_dlq" => { sid = "AllowRuleToDeadLetter", queue_arn = local.rule_dlq_arns[k], rule_arn = local.rule_arns[k] } },
+  )
 
   statement {
-    sid       = "AllowRuleToSend"
+    sid       = each.value.sid
     actions   = ["sqs:SendMessage"]
-    resources = [local.queue_arns[each.key]]
+    resources = [each.value.queue_arn]
 
     principals {
       type        = "Service"
@@ -126,7 +131,7 @@ data "aws_iam_policy_document" "queue" {
     condition {
       test     = "ArnEquals"
       variable = "aws:SourceArn"
-      values   = [local.rule_arns[each.key]]
+      values   = [each.value.rule_arn]
     }
   }
 }
@@ -135,7 +140,7 @@ resource "aws_sqs_queue_policy" "this" {
   for_each = local.queued
 
   queue_url = aws_sqs_queue.this[each.key].url
-  policy    = data.aws_iam_policy_document.queue[each.key].json
+  policy    = data.aws_iam_policy_document.rule_sends["${each.key}/queue"].json
 }
 
 # An event the rule cannot put into the queue (queue policy, KMS, throttling),
@@ -149,32 +154,11 @@ resource "aws_sqs_queue" "rule_dlq" {
   tags                      = var.tags
 }
 
-data "aws_iam_policy_document" "rule_dlq" {
-  for_each = local.queued
-
-  statement {
-    sid       = "AllowRuleToDeadLetter"
-    actions   = ["sqs:SendMessage"]
-    resources = [local.rule_dlq_arns[each.key]]
-
-    principals {
-      type        = "Service"
-      identifiers = ["events.amazonaws.com"]
-    }
-
-    condition {
-      test     = "ArnEquals"
-      variable = "aws:SourceArn"
-      values   = [local.rule_arns[each.key]]
-    }
-  }
-}
-
 resource "aws_sqs_queue_policy" "rule_dlq" {
   for_each = local.queued
 
   queue_url = aws_sqs_queue.rule_dlq[each.key].url
-  policy    = data.aws_iam_policy_document.rule_dlq[each.key].json
+  policy    = data.aws_iam_policy_document.rule_sends["${each.key}/rule_dlq"].json
 }
 
 resource "aws_cloudwatch_event_target" "this" {

@@ -56,7 +56,7 @@ output "rule_dlqs" {
 
 output "rule_dlq_policy_json" {
   description = "The policy of the rule's dead-letter queue per queue pipeline."
-  value       = { for k, d in data.aws_iam_policy_document.rule_dlq : k => d.json }
+  value       = { for k in keys(local.queued) : k => data.aws_iam_policy_document.rule_sends["${k}/rule_dlq"].json }
 }
 
 output "alarms" {
@@ -69,7 +69,7 @@ output "alarms" {
 
 output "queue_policy_json" {
   description = "The queue policy document per queue pipeline."
-  value       = { for k, d in data.aws_iam_policy_document.queue : k => d.json }
+  value       = { for k in keys(local.queued) : k => data.aws_iam_policy_document.rule_sends["${k}/queue"].json }
 }
 
 output "event_source_mappings" {
