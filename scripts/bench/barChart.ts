@@ -2,11 +2,13 @@
  * A benchmark's figures as a plain SVG bar chart, written as text: no dependency, diffable, and
  * redrawn by the run that measured the figures, so the picture in the docs is never hand-made.
  *
- * usage (redraw from a saved report): tsx scripts/bench/barChart.ts .bench/<name>.json <out.svg>
- *   (the report's `figures.chart` is the chart, as the benchmark recorded it)
+ * usage (redraw from a saved report): tsx scripts/bench/barChart.ts docs/bench/<name>.json <out.svg|out.png>
+ *   (the report's `figures.chart` is the chart, as the benchmark recorded it; a .png is the same
+ *   SVG rendered by sharp, for where a picture is wanted rather than a drawing)
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 
 export interface Bar {
   label: string;
@@ -106,13 +108,36 @@ export function writeBarChart(path: string, chart: BarChart): void {
   writeFileSync(path, barChartSvg(chart));
 }
 
-if (require.main === module) {
-  const [report, out] = process.argv.slice(2);
-  if (!report || !out) {
-    console.error('usage: tsx scripts/bench/barChart.ts <report.json> <out.svg>');
+/** The part of sharp's API this file uses (its types live with image-resize, not here). */
+type SvgToPng = (input: Buffer) => { png(): { toFile(path: string): Promise<unknown> } };
+
+/**
+ * The chart as a PNG. sharp is image-resize's dependency, not the root's, so it is resolved from
+ * that package: the same build of sharp and libvips the function ships, and no second copy.
+ */
+export async function writeBarChartPng(path: string, chart: BarChart): Promise<void> {
+  const imageResize = join(__dirname, '..', '..', 'packages', 'image-resize', 'package.json');
+  const sharp = createRequire(imageResize)('sharp') as SvgToPng;
+  mkdirSync(dirname(path), { recursive: true });
+  await sharp(Buffer.from(barChartSvg(chart)))
+    .png()
+    .toFile(path);
+}
+
+async function main([report, out]: string[]): Promise<void> {
+  if (!report || !out || !/\.(svg|png)$/i.test(out)) {
+    console.error('usage: tsx scripts/bench/barChart.ts <report.json> <out.svg|out.png>');
     process.exit(2);
   }
   const { figures } = JSON.parse(readFileSync(report, 'utf8')) as { figures: { chart?: BarChart } };
   if (!figures.chart) throw new Error(`${report} records no chart`);
-  writeBarChart(out, figures.chart);
+  if (/\.png$/i.test(out)) await writeBarChartPng(out, figures.chart);
+  else writeBarChart(out, figures.chart);
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
 }

@@ -1,0 +1,63 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { barChartSvg, writeBarChartPng, type BarChart } from '../bench/barChart';
+
+const docsBench = join(__dirname, '..', '..', 'docs', 'bench');
+
+const chart: BarChart = {
+  title: 'MB/s <by> variant & "size"',
+  unit: 'MB/s',
+  groups: [
+    {
+      title: '1 GiB',
+      bars: [
+        { label: 'baseline', value: 50 },
+        { label: 'function <blocks> & co', value: 100, note: '2.00x', accent: true },
+      ],
+    },
+  ],
+};
+
+describe('bar chart', () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 's3p-chart-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it.each(['checksum', 'compress'])(
+    'docs/bench/%s.svg is what the figures saved beside it draw',
+    (name) => {
+      // Prepare: the report the run saved, whose figures.chart is what it drew.
+      const report = JSON.parse(readFileSync(join(docsBench, `${name}.json`), 'utf8')) as {
+        figures: { chart: BarChart };
+      };
+
+      // Act + Assess: a hand-edited chart, or one left from another run, differs.
+      expect(barChartSvg(report.figures.chart)).toBe(
+        readFileSync(join(docsBench, `${name}.svg`), 'utf8'),
+      );
+    },
+  );
+
+  it('draws bars in proportion to their values', () => {
+    const widths = [...barChartSvg(chart).matchAll(/<rect x="\d+" y="\d+" width="([\d.]+)"/g)].map(
+      (match) => Number(match[1]),
+    );
+
+    expect(widths).toHaveLength(2);
+    expect(widths[0]! / widths[1]!).toBeCloseTo(0.5, 2);
+  });
+
+  it('renders to a PNG that ImageMagick decodes, markup in its text escaped', async () => {
+    const png = join(dir, 'chart.png');
+
+    // Act: librsvg (through sharp) refuses an SVG whose text is not escaped.
+    await writeBarChartPng(png, chart);
+
+    // Assess
+    expect(execFileSync('identify', ['-format', '%m %w', png], { encoding: 'utf8' })).toBe(
+      'PNG 820',
+    );
+  }, 30_000);
+});
