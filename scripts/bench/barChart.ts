@@ -44,6 +44,10 @@ const FONT = 'font-family="system-ui, -apple-system, Segoe UI, sans-serif"';
 const escape = (text: string): string =>
   text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
+/** Whole numbers from 10 up (MB/s), two decimals below (images/s). */
+const shown = (value: number): string =>
+  Math.abs(value) < 10 ? value.toFixed(2) : String(Math.round(value));
+
 /** A round step for about five gridlines up to `max`. */
 function gridStep(max: number): number {
   const rough = max / 5;
@@ -54,7 +58,7 @@ function gridStep(max: number): number {
 export function barChartSvg(chart: BarChart): string {
   const max = Math.max(1, ...chart.groups.flatMap((g) => g.bars.map((b) => b.value)));
   const step = gridStep(max);
-  const top = Math.ceil(max / step) * step;
+  const top = Number((Math.ceil(max / step) * step).toPrecision(12));
   const plotWidth = WIDTH - LABEL_WIDTH - VALUE_WIDTH;
   const x = (value: number): number => LABEL_WIDTH + (value / top) * plotWidth;
 
@@ -67,7 +71,7 @@ export function barChartSvg(chart: BarChart): string {
     y += 20;
     for (const bar of group.bars) {
       const width = Math.max(1, x(bar.value) - LABEL_WIDTH);
-      const value = `${Math.round(bar.value)}${bar.note ? `  ${bar.note}` : ''}`;
+      const value = `${shown(bar.value)}${bar.note ? `  ${bar.note}` : ''}`;
       body.push(
         `<text x="${LABEL_WIDTH - 8}" y="${y + 13}" text-anchor="end" font-size="12">${escape(bar.label)}</text>`,
         `<rect x="${LABEL_WIDTH}" y="${y}" width="${width.toFixed(1)}" height="${BAR_HEIGHT}" fill="${bar.accent ? '#d9480f' : '#4c6ef5'}"/>`,
@@ -79,7 +83,8 @@ export function barChartSvg(chart: BarChart): string {
   }
 
   const grid: string[] = [];
-  for (let tick = 0; tick <= top; tick += step) {
+  // Counted in steps, not summed, so that 0.1 + 0.2 never prints as 0.30000000000000004.
+  for (let i = 0, tick = 0; tick <= top; i += 1, tick = Number((i * step).toPrecision(12))) {
     grid.push(
       `<line x1="${x(tick).toFixed(1)}" y1="${TOP - 6}" x2="${x(tick).toFixed(1)}" y2="${y - GROUP_GAP}" stroke="#dee2e6"/>`,
       `<text x="${x(tick).toFixed(1)}" y="${y - GROUP_GAP + 14}" text-anchor="middle" font-size="11" fill="#495057">${tick}</text>`,

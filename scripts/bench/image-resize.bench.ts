@@ -16,15 +16,17 @@
  * (for the CLI, the largest vipsthumbnail process, from GNU time).
  *
  * Targets: decode-once >= 0.8x the CLI's images/s; peak RSS < 1 GiB.
+ * Saves docs/bench/image-resize.{txt,json} and draws docs/bench/image-resize.svg.
  * Requires: vipsthumbnail (apt-get install -y libvips-tools) and /usr/bin/time.
  * usage: npm run bench -- image-resize   (or tsx scripts/bench/image-resize.bench.ts [--images=8])
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { generatePhotos } from './image-resize/photos';
-import { bundleWorker, createReport } from './lib/harness';
+import { writeBarChart } from './barChart';
+import { bundleWorker, createReport, DOCS_BENCH } from './lib/harness';
 
 const root = join(__dirname, '..', '..');
 const work = join(root, '.bench', 'image-resize');
@@ -99,7 +101,8 @@ async function main(): Promise<void> {
   requireTool('vipsthumbnail', 'apt-get install -y libvips-tools');
   requireTool('/usr/bin/time', 'apt-get install -y time');
   mkdirSync(work, { recursive: true });
-  const { say, target, finish } = createReport('image-resize');
+  const started = new Date();
+  const { say, target, record, finish } = createReport('image-resize', DOCS_BENCH);
   const vipsVersion = spawnSync('vips', ['--version'], { encoding: 'utf8' }).stdout.trim();
   const files = await generatePhotos(join(work, 'photos'), IMAGES, 4000, 3000);
   const worker = await bundleWorker(
@@ -115,6 +118,8 @@ async function main(): Promise<void> {
     `image-resize benchmark: Node ${process.version}, ${cpus().length} cores, ${IMAGES} JPEGs of 4000x3000 (12 MP), ` +
       `9 renditions each (320/640/1280 x webp/avif/jpeg, Q${QUALITY})`,
   );
+  const load = loadavg();
+  say(`load average ${load.map((l) => l.toFixed(2)).join(' ')} at the start`);
   const cli = runCli(files);
   const once = runWorker(worker, 'decode-once', files);
   const per = runWorker(worker, 'per-rendition', files);
@@ -132,6 +137,37 @@ async function main(): Promise<void> {
   row(`vipsthumbnail (${vipsVersion})`, cli);
   row('function core, decode once (shipped)', once);
   row('function core, decode per rendition', per);
+  const loadAtEnd = loadavg();
+  say(`load average ${loadAtEnd.map((l) => l.toFixed(2)).join(' ')} at the end`);
+
+  const vs = (r: Run): string => `${(rate(r) / rate(cli)).toFixed(2)}x`;
+  const chart = {
+    title: 'image-resize: images/s by variant (higher is better)',
+    subtitle:
+      `npm run bench -- image-resize, ${started.toISOString().slice(0, 10)}, Node ${process.version}, ` +
+      `${cpus().length} cores, one run each; ratios against vipsthumbnail`,
+    unit: 'images/s (wall clock, 9 renditions per image)',
+    groups: [
+      {
+        title: `${IMAGES} JPEGs of 12 MP, 9 renditions each (320/640/1280 x webp/avif/jpeg)`,
+        bars: [
+          { label: `vipsthumbnail (${vipsVersion})`, value: rate(cli), note: '1.00x' },
+          {
+            label: 'function, decode once (shipped)',
+            value: rate(once),
+            note: vs(once),
+            accent: true,
+          },
+          { label: 'function, decode per rendition', value: rate(per), note: vs(per) },
+        ],
+      },
+    ],
+  };
+  record('loadAverageAtStart', load);
+  record('loadAverageAtEnd', loadAtEnd);
+  record('runs', { vipsthumbnail: cli, decodeOnce: once, decodePerRendition: per });
+  record('chart', chart);
+  writeBarChart(join(DOCS_BENCH, 'image-resize.svg'), chart);
 
   target('decode once >= 0.8x vipsthumbnail images/s', rate(once) >= 0.8 * rate(cli));
   target('function peak RSS < 1 GiB', once.maxRssMiB < 1024);

@@ -5,19 +5,40 @@
  *  bundled  the layer ships a pinned @aws-sdk/client-s3 inside its one bundled file (our default)
  *  runtime  the layer leaves @aws-sdk/* out and resolves the unbundled copy, as Lambda's own does
  *
+ * Target: the bundled layer's median is within 1.10x of the runtime SDK's (the README says the
+ * bundle costs no measurable cold-start time). Saves docs/bench/layer-cold-start.{txt,json} and
+ * draws docs/bench/layer-cold-start.svg.
+ *
  * usage: npm run bench -- layer-cold-start   (or tsx scripts/bench/layer-cold-start.bench.ts [--runs=15])
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { median, runsArg } from './lib/harness';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { writeBarChart } from './barChart';
+import { createReport, DOCS_BENCH, median, runsArg } from './lib/harness';
 
 const root = join(__dirname, '..', '..');
 const RUNS = runsArg(15);
+const layerPackage = join(root, 'packages', 's3-stream');
+/**
+ * The node_modules folders that hold the layer's own @aws-sdk/* dependencies, as the layer package
+ * resolves them (pnpm keeps each one, with its own dependencies, in a folder of its own).
+ */
+const sdkFolders = Object.keys(
+  (
+    JSON.parse(readFileSync(join(layerPackage, 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+    }
+  ).dependencies,
+)
+  .filter((name) => name.startsWith('@aws-sdk/'))
+  .map((name) =>
+    join(dirname(require.resolve(`${name}/package.json`, { paths: [layerPackage] })), '..', '..'),
+  );
 
 // Runs in a fresh process: load the layer as a function would, then make one S3 call.
 const PROBE = `
@@ -33,8 +54,11 @@ async function main(): Promise<void> {
   const server = createServer((_req, res) => res.writeHead(404).end());
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const started = new Date();
+  const load = loadavg();
+  const { say, target, record, finish } = createReport('layer-cold-start', DOCS_BENCH);
   try {
-    const results: string[] = [];
+    const results: { sdk: string; zipKiB: number; medianMs: number; minMs: number }[] = [];
     for (const sdk of ['bundled', 'runtime'] as const) {
       const out = join(work, sdk);
       execFileSync(
@@ -47,9 +71,12 @@ async function main(): Promise<void> {
       );
       const zip = join(out, 'layers', 's3-stream.zip');
       execFileSync('unzip', ['-q', zip, '-d', join(out, 'opt')]);
-      // The runtime variant finds @aws-sdk/* unbundled, where this workspace keeps every package.
+      // The runtime variant finds @aws-sdk/* unbundled, as Lambda's runtime has it: the layer's
+      // direct SDK dependencies where pnpm keeps them (it does not hoist a workspace package's
+      // direct dependency), the rest where pnpm hoists every indirect one.
       const nodePath = [
         join(out, 'opt', 'nodejs', 'node_modules'),
+        ...sdkFolders,
         join(root, 'node_modules', '.pnpm', 'node_modules'),
       ];
       const times: number[] = [];
@@ -69,13 +96,54 @@ async function main(): Promise<void> {
         });
         times.push(Number(run.stdout.trim()));
       }
-      const kib = statSync(zip).size / 1024;
-      results.push(
-        `  ${sdk.padEnd(8)} layer zip ${kib.toFixed(0).padStart(5)} KiB   load + first S3 call: median ${median(times).toFixed(0)} ms, min ${Math.min(...times).toFixed(0)} ms`,
-      );
+      results.push({
+        sdk,
+        zipKiB: statSync(zip).size / 1024,
+        medianMs: median(times),
+        minMs: Math.min(...times),
+      });
     }
-    console.log(`layer cold start: Node ${process.version}, ${RUNS} fresh processes each`);
-    for (const line of results) console.log(line);
+    const [bundled, runtime] = results as [(typeof results)[0], (typeof results)[0]];
+    const vsRuntime = (r: (typeof results)[0]): string =>
+      `${(r.medianMs / runtime.medianMs).toFixed(2)}x`;
+    say(
+      `layer cold start: Node ${process.version}, ${cpus().length} cores, ${RUNS} fresh processes each`,
+    );
+    say(`load average ${load.map((l) => l.toFixed(2)).join(' ')} at the start`);
+    for (const r of results)
+      say(
+        `  ${r.sdk.padEnd(8)} layer zip ${r.zipKiB.toFixed(0).padStart(5)} KiB   load + first S3 call: median ${r.medianMs.toFixed(0)} ms, min ${r.minMs.toFixed(0)} ms   ${vsRuntime(r)} runtime`,
+      );
+    const loadAtEnd = loadavg();
+    say(`load average ${loadAtEnd.map((l) => l.toFixed(2)).join(' ')} at the end`);
+    target(
+      `bundled layer's load + first S3 call <= 1.10x the runtime SDK's (median): ${vsRuntime(bundled)}`,
+      bundled.medianMs <= 1.1 * runtime.medianMs,
+    );
+    const chart = {
+      title: 'layer cold start: ms to the first S3 response (lower is better)',
+      subtitle:
+        `npm run bench -- layer-cold-start, ${started.toISOString().slice(0, 10)}, Node ${process.version}, ` +
+        `${cpus().length} cores, median of ${RUNS} fresh processes; ratios against the runtime SDK`,
+      unit: 'ms (median)',
+      groups: [
+        {
+          title: 'load the layer, then one S3 call',
+          bars: results.map((r) => ({
+            label: `${r.sdk === 'bundled' ? 'bundled SDK (shipped)' : "runtime's SDK"}, ${r.zipKiB.toFixed(0)} KiB zip`,
+            value: r.medianMs,
+            note: vsRuntime(r),
+            accent: r.sdk === 'bundled',
+          })),
+        },
+      ],
+    };
+    record('loadAverageAtStart', load);
+    record('loadAverageAtEnd', loadAtEnd);
+    record('results', results);
+    record('chart', chart);
+    writeBarChart(join(DOCS_BENCH, 'layer-cold-start.svg'), chart);
+    process.exitCode = finish();
   } finally {
     server.close();
     rmSync(work, { recursive: true, force: true });

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { barChartSvg, writeBarChartPng, type BarChart } from '../bench/barChart';
@@ -25,20 +25,25 @@ describe('bar chart', () => {
   beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 's3p-chart-'))));
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it.each(['checksum', 'compress'])(
-    'docs/bench/%s.svg is what the figures saved beside it draw',
-    (name) => {
-      // Prepare: the report the run saved, whose figures.chart is what it drew.
-      const report = JSON.parse(readFileSync(join(docsBench, `${name}.json`), 'utf8')) as {
-        figures: { chart: BarChart };
-      };
+  const reports = readdirSync(docsBench)
+    .filter((file) => file.endsWith('.json'))
+    .map((file) => file.replace(/\.json$/, ''));
 
-      // Act + Assess: a hand-edited chart, or one left from another run, differs.
-      expect(barChartSvg(report.figures.chart)).toBe(
-        readFileSync(join(docsBench, `${name}.svg`), 'utf8'),
-      );
-    },
-  );
+  it('finds the reports of the four benchmarks', () => {
+    expect(reports.sort()).toEqual(['checksum', 'compress', 'image-resize', 'layer-cold-start']);
+  });
+
+  it.each(reports)('docs/bench/%s.svg is what the figures saved beside it draw', (name) => {
+    // Prepare: the report the run saved, whose figures.chart is what it drew.
+    const report = JSON.parse(readFileSync(join(docsBench, `${name}.json`), 'utf8')) as {
+      figures: { chart: BarChart };
+    };
+
+    // Act + Assess: a hand-edited chart, or one left from another run, differs.
+    expect(barChartSvg(report.figures.chart)).toBe(
+      readFileSync(join(docsBench, `${name}.svg`), 'utf8'),
+    );
+  });
 
   it('draws bars in proportion to their values', () => {
     const widths = [...barChartSvg(chart).matchAll(/<rect x="\d+" y="\d+" width="([\d.]+)"/g)].map(
@@ -47,6 +52,27 @@ describe('bar chart', () => {
 
     expect(widths).toHaveLength(2);
     expect(widths[0]! / widths[1]!).toBeCloseTo(0.5, 2);
+  });
+
+  it('prints small values with two decimals and gridlines without float noise', () => {
+    const svg = barChartSvg({
+      title: 'images/s',
+      unit: 'images/s',
+      groups: [
+        {
+          title: '8 JPEGs',
+          bars: [
+            { label: 'cli', value: 0.76 },
+            { label: 'fn', value: 1.634 },
+          ],
+        },
+      ],
+    });
+
+    expect(svg).toContain('>0.76</text>');
+    expect(svg).toContain('>1.63</text>');
+    const ticks = [...svg.matchAll(/fill="#495057">([\d.]+)<\/text>/g)].map((m) => m[1]);
+    expect(ticks).toEqual(['0', '0.5', '1', '1.5', '2']);
   });
 
   it('renders to a PNG that ImageMagick decodes, markup in its text escaped', async () => {
