@@ -45,8 +45,10 @@ const escape = (text: string): string =>
   text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** Whole numbers from 10 up (MB/s), two decimals below (images/s). */
-const shown = (value: number): string =>
-  Math.abs(value) < 10 ? value.toFixed(2) : String(Math.round(value));
+function shown(value: number): string {
+  const hundredths = Math.round(value * 100) / 100;
+  return Math.abs(hundredths) < 10 ? hundredths.toFixed(2) : String(Math.round(value));
+}
 
 /** A round step for about five gridlines up to `max`. */
 function gridStep(max: number): number {
@@ -56,7 +58,8 @@ function gridStep(max: number): number {
 }
 
 export function barChartSvg(chart: BarChart): string {
-  const max = Math.max(1, ...chart.groups.flatMap((g) => g.bars.map((b) => b.value)));
+  // An empty or all-zero chart still gets an axis (log10 of 0 has no grid step).
+  const max = Math.max(0, ...chart.groups.flatMap((g) => g.bars.map((b) => b.value))) || 1;
   const step = gridStep(max);
   const top = Number((Math.ceil(max / step) * step).toPrecision(12));
   const plotWidth = WIDTH - LABEL_WIDTH - VALUE_WIDTH;

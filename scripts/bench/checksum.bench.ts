@@ -46,6 +46,7 @@ import {
   bundleWorker,
   createReport,
   ensureFile,
+  loadAverageText,
   median,
   runsArg,
   runWorker,
@@ -217,7 +218,7 @@ async function main(): Promise<void> {
   const load = loadavg();
   say(
     `checksum benchmark: Node ${process.version}, ${cpus().length} cores, ${RUNS} rounds ` +
-      `(variants interleaved; medians), load average ${load.map((l) => l.toFixed(2)).join(' ')} at the start`,
+      `(variants interleaved; medians), load average ${loadAverageText(load)} at the start`,
   );
   const sections: { title: string; rows: Measured[] }[] = [];
   const show = (title: string, ratioTitle: string, rows: Measured[]): void => {
@@ -370,7 +371,7 @@ async function main(): Promise<void> {
     groups: sections.map((section) => ({ title: section.title, bars: toBars(section.rows) })),
   };
   const loadAtEnd = loadavg();
-  say(`load average ${loadAtEnd.map((l) => l.toFixed(2)).join(' ')} at the end`);
+  say(`load average ${loadAverageText(loadAtEnd)} at the end`);
   record('loadAverageAtStart', load);
   record('loadAverageAtEnd', loadAtEnd);
   record('sections', sections);

@@ -26,7 +26,7 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { generatePhotos } from './image-resize/photos';
 import { writeBarChart } from './barChart';
-import { bundleWorker, createReport, DOCS_BENCH } from './lib/harness';
+import { bundleWorker, createReport, DOCS_BENCH, loadAverageText } from './lib/harness';
 
 const root = join(__dirname, '..', '..');
 const work = join(root, '.bench', 'image-resize');
@@ -119,7 +119,7 @@ async function main(): Promise<void> {
       `9 renditions each (320/640/1280 x webp/avif/jpeg, Q${QUALITY})`,
   );
   const load = loadavg();
-  say(`load average ${load.map((l) => l.toFixed(2)).join(' ')} at the start`);
+  say(`load average ${loadAverageText(load)} at the start`);
   const cli = runCli(files);
   const once = runWorker(worker, 'decode-once', files);
   const per = runWorker(worker, 'per-rendition', files);
@@ -128,19 +128,19 @@ async function main(): Promise<void> {
       throw new Error(`made ${r.renditions} renditions, not ${cli.renditions}`);
 
   const rate = (r: Run): number => r.images / r.seconds;
+  const vs = (r: Run): string => `${(rate(r) / rate(cli)).toFixed(2)}x`;
   say('');
   say('                                          images/s   s/image   peak RSS   vs CLI');
   const row = (name: string, r: Run): void =>
     say(
-      `  ${name.padEnd(38)}${fmt(rate(r))}  ${fmt(r.seconds / r.images)}  ${fmt(r.maxRssMiB, 0)} MiB  ${(rate(r) / rate(cli)).toFixed(2)}x`,
+      `  ${name.padEnd(38)}${fmt(rate(r))}  ${fmt(r.seconds / r.images)}  ${fmt(r.maxRssMiB, 0)} MiB  ${vs(r)}`,
     );
   row(`vipsthumbnail (${vipsVersion})`, cli);
   row('function core, decode once (shipped)', once);
   row('function core, decode per rendition', per);
   const loadAtEnd = loadavg();
-  say(`load average ${loadAtEnd.map((l) => l.toFixed(2)).join(' ')} at the end`);
+  say(`load average ${loadAverageText(loadAtEnd)} at the end`);
 
-  const vs = (r: Run): string => `${(rate(r) / rate(cli)).toFixed(2)}x`;
   const chart = {
     title: 'image-resize: images/s by variant (higher is better)',
     subtitle:

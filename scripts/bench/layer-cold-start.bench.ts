@@ -19,7 +19,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { writeBarChart } from './barChart';
-import { createReport, DOCS_BENCH, median, runsArg } from './lib/harness';
+import { createReport, DOCS_BENCH, loadAverageText, median, runsArg } from './lib/harness';
 
 const root = join(__dirname, '..', '..');
 const RUNS = runsArg(15);
@@ -48,6 +48,47 @@ layer.headIfExists(layer.getS3Client(), 'bucket', 'key').then(() => {
   console.log(Number(process.hrtime.bigint() - started) / 1e6);
 });`;
 
+type Sdk = 'bundled' | 'runtime';
+
+/** Builds the layer one way and unpacks it as Lambda does under /opt; returns its NODE_PATH. */
+function buildLayer(sdk: Sdk, work: string): { zip: string; nodePath: string } {
+  const out = join(work, sdk);
+  execFileSync(
+    join(root, 'node_modules', '.bin', 'tsx'),
+    ['scripts/build.ts', `--sdk=${sdk}`, `--out=${out}`],
+    { cwd: root, stdio: 'ignore' },
+  );
+  const zip = join(out, 'layers', 's3-stream.zip');
+  execFileSync('unzip', ['-q', zip, '-d', join(out, 'opt')]);
+  const layer = join(out, 'opt', 'nodejs', 'node_modules');
+  // The runtime variant finds @aws-sdk/* unbundled, as Lambda's runtime has it: the layer's
+  // direct SDK dependencies where pnpm keeps them (it does not hoist a workspace package's
+  // direct dependency), the rest where pnpm hoists every indirect one.
+  const nodePath =
+    sdk === 'bundled'
+      ? [layer]
+      : [layer, ...sdkFolders, join(root, 'node_modules', '.pnpm', 'node_modules')];
+  return { zip, nodePath: nodePath.join(':') };
+}
+
+/** One fresh process: load the layer, one S3 call; its own measure of the time, in ms. */
+async function probe(nodePath: string, endpoint: string, cwd: string): Promise<number> {
+  // Asynchronous: this process serves the probe's request while it waits.
+  const run = await promisify(execFile)(process.execPath, ['-e', PROBE], {
+    cwd,
+    encoding: 'utf8',
+    env: {
+      PATH: process.env.PATH,
+      NODE_PATH: nodePath,
+      AWS_ENDPOINT_URL_S3: endpoint,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+    },
+  });
+  return Number(run.stdout.trim());
+}
+
 async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 's3p-coldstart-'));
   // Answers every request with 404, the cheapest complete S3 round trip.
@@ -58,64 +99,32 @@ async function main(): Promise<void> {
   const load = loadavg();
   const { say, target, record, finish } = createReport('layer-cold-start', DOCS_BENCH);
   try {
-    const results: { sdk: string; zipKiB: number; medianMs: number; minMs: number }[] = [];
-    for (const sdk of ['bundled', 'runtime'] as const) {
-      const out = join(work, sdk);
-      execFileSync(
-        join(root, 'node_modules', '.bin', 'tsx'),
-        ['scripts/build.ts', `--sdk=${sdk}`, `--out=${out}`],
-        {
-          cwd: root,
-          stdio: 'ignore',
-        },
-      );
-      const zip = join(out, 'layers', 's3-stream.zip');
-      execFileSync('unzip', ['-q', zip, '-d', join(out, 'opt')]);
-      // The runtime variant finds @aws-sdk/* unbundled, as Lambda's runtime has it: the layer's
-      // direct SDK dependencies where pnpm keeps them (it does not hoist a workspace package's
-      // direct dependency), the rest where pnpm hoists every indirect one.
-      const nodePath = [
-        join(out, 'opt', 'nodejs', 'node_modules'),
-        ...sdkFolders,
-        join(root, 'node_modules', '.pnpm', 'node_modules'),
-      ];
-      const times: number[] = [];
-      for (let i = 0; i < RUNS; i++) {
-        // Asynchronous: this process serves the probe's request while it waits.
-        const run = await promisify(execFile)(process.execPath, ['-e', PROBE], {
-          cwd: work,
-          encoding: 'utf8',
-          env: {
-            PATH: process.env.PATH,
-            NODE_PATH: (sdk === 'bundled' ? nodePath.slice(0, 1) : nodePath).join(':'),
-            AWS_ENDPOINT_URL_S3: endpoint,
-            AWS_REGION: 'us-east-1',
-            AWS_ACCESS_KEY_ID: 'test',
-            AWS_SECRET_ACCESS_KEY: 'test',
-          },
-        });
-        times.push(Number(run.stdout.trim()));
-      }
-      results.push({
-        sdk,
-        zipKiB: statSync(zip).size / 1024,
-        medianMs: median(times),
-        minMs: Math.min(...times),
-      });
-    }
+    const sdks: Sdk[] = ['bundled', 'runtime'];
+    const layers = sdks.map((sdk) => buildLayer(sdk, work));
+    const times = sdks.map((): number[] => []);
+    // Interleaved, so that whatever else the machine does falls on both alike.
+    for (let i = 0; i < RUNS; i++)
+      for (const [k, layer] of layers.entries())
+        times[k]!.push(await probe(layer.nodePath, endpoint, work));
+    const results = sdks.map((sdk, k) => ({
+      sdk,
+      zipKiB: statSync(layers[k]!.zip).size / 1024,
+      medianMs: median(times[k]!),
+      minMs: Math.min(...times[k]!),
+    }));
     const [bundled, runtime] = results as [(typeof results)[0], (typeof results)[0]];
     const vsRuntime = (r: (typeof results)[0]): string =>
       `${(r.medianMs / runtime.medianMs).toFixed(2)}x`;
     say(
       `layer cold start: Node ${process.version}, ${cpus().length} cores, ${RUNS} fresh processes each`,
     );
-    say(`load average ${load.map((l) => l.toFixed(2)).join(' ')} at the start`);
+    say(`load average ${loadAverageText(load)} at the start`);
     for (const r of results)
       say(
         `  ${r.sdk.padEnd(8)} layer zip ${r.zipKiB.toFixed(0).padStart(5)} KiB   load + first S3 call: median ${r.medianMs.toFixed(0)} ms, min ${r.minMs.toFixed(0)} ms   ${vsRuntime(r)} runtime`,
       );
     const loadAtEnd = loadavg();
-    say(`load average ${loadAtEnd.map((l) => l.toFixed(2)).join(' ')} at the end`);
+    say(`load average ${loadAverageText(loadAtEnd)} at the end`);
     target(
       `bundled layer's load + first S3 call <= 1.10x the runtime SDK's (median): ${vsRuntime(bundled)}`,
       bundled.medianMs <= 1.1 * runtime.medianMs,

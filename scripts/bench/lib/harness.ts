@@ -27,6 +27,9 @@ export interface Report {
   finish(): number;
 }
 
+/** The 1, 5 and 15 minute load averages as a benchmark prints them: "1.23 1.08 0.89". */
+export const loadAverageText = (load: number[]): string => load.map((l) => l.toFixed(2)).join(' ');
+
 /** What every benchmark prints: its lines, then its targets, also saved in `dir` (BENCH_DIR unless told). */
 export function createReport(name: string, dir: string = BENCH_DIR): Report {
   const lines: string[] = [];
