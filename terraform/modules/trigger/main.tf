@@ -5,6 +5,24 @@ locals {
   rule_dlq_arns = { for k, p in var.pipelines : k => "arn:${var.context.partition}:sqs:${var.context.region}:${var.context.account_id}:${p.queue_name}-rule-dlq" if p.delivery == "queue" }
   rule_arns     = { for k, p in var.pipelines : k => "arn:${var.context.partition}:events:${var.context.region}:${var.context.account_id}:rule/${p.queue_name}" if p.delivery == "queue" }
 
+  # What each queue pipeline's rule may send to: its queue, and its own dead-letter queue.
+  rule_sends = merge(
+    {
+      for k in keys(local.queued) : "${k}/queue" => {
+        sid       = "AllowRuleToSend"
+        queue_arn = local.queue_arns[k]
+        rule_arn  = local.rule_arns[k]
+      }
+    },
+    {
+      for k in keys(local.queued) : "${k}/rule_dlq" => {
+        sid       = "AllowRuleToDeadLetter"
+        queue_arn = local.rule_dlq_arns[k]
+        rule_arn  = local.rule_arns[k]
+      }
+    },
+  )
+
   direct = { for k, p in var.pipelines : k => p if p.delivery == "direct" }
   queued = { for k, p in var.pipelines : k => p if p.delivery == "queue" }
 
@@ -110,13 +128,9 @@ resource "aws_cloudwatch_event_rule" "this" {
   tags          = var.tags
 }
 
-# Only the pipeline's own rule may send, to its queue or to the rule's dead-letter
-# queue: one document shape for both, keyed "<pipeline>/queue" and "<pipeline>/rule_dlq".
+# One document shape for both queues: only the pipeline's own rule (by ARN) may send.
 data "aws_iam_policy_document" "rule_sends" {
-  for_each = merge(
-    { for k in keys(local.queued) : "${k}/queue" => { sid = "AllowRuleToSend", queue_arn = local.queue_arns[k], rule_arn = local.rule_arns[k] } },
-    { for k in keys(local.queued) : "${k}/rule_dlq" => { sid = "AllowRuleToDeadLetter", queue_arn = local.rule_dlq_arns[k], rule_arn = local.rule_arns[k] } },
-  )
+  for_each = local.rule_sends
 
   statement {
     sid       = each.value.sid
