@@ -31,7 +31,7 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator } from '@s3-pipelines/local-stack';
 import { testClient } from '@s3-pipelines/testing';
-import { writeBarChart, type BarGroup } from './barChart';
+import type { BarGroup } from './barChart';
 import {
   childCpu,
   childPid,
@@ -54,7 +54,6 @@ import {
 import { startSyntheticS3 } from './syntheticS3';
 
 const work = BENCH_DIR;
-const CHART = join(DOCS_BENCH, 'checksum.svg');
 const GiB = 1024 ** 3;
 const MB = 1e6;
 const RUNS = runsArg(3);
@@ -213,7 +212,7 @@ const toBars = (rows: Measured[]): BarGroup['bars'] =>
 async function main(): Promise<void> {
   mkdirSync(work, { recursive: true });
   const worker = await bundleWorker(join(__dirname, 'worker.ts'), join(work, 'worker.js'));
-  const { say, target, record, finish } = createReport('checksum', DOCS_BENCH);
+  const { say, target, record, chart, finish } = createReport('checksum', DOCS_BENCH);
   const started = new Date();
   const load = loadavg();
   say(
@@ -362,7 +361,7 @@ async function main(): Promise<void> {
   target(`peak RSS <= ${RSS_LIMIT_MIB} MiB (1 GiB)`, rss(emulatorRows) <= RSS_LIMIT_MIB);
   target(`peak RSS <= ${RSS_LIMIT_MIB} MiB (5 GiB)`, rss(syntheticRows) <= RSS_LIMIT_MIB);
 
-  const chart = {
+  const drawn = {
     title: 'checksum: MB/s by variant and object size (higher is better)',
     subtitle:
       `npm run bench -- checksum, ${started.toISOString().slice(0, 10)}, Node ${process.version}, ` +
@@ -375,8 +374,7 @@ async function main(): Promise<void> {
   record('loadAverageAtStart', load);
   record('loadAverageAtEnd', loadAtEnd);
   record('sections', sections);
-  record('chart', chart);
-  writeBarChart(CHART, chart);
+  chart(drawn);
   process.exit(finish());
 }
 

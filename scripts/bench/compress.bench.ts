@@ -60,7 +60,6 @@ import { textBlock, testClient } from '@s3-pipelines/testing';
 import { LAMBDA_MB_PER_VCPU } from '@s3-pipelines/s3-stream';
 import { COMPRESSOR_CHUNK_SIZE } from '../../packages/compress/src/constants';
 import { functionAliases } from '../lib/bundleOptions';
-import { writeBarChart } from './barChart';
 import { compressChart, type ChartSection } from './compress/chart';
 import type { WorkerResult } from './compress/worker';
 import { ownCpu } from './cpuMeter';
@@ -642,8 +641,7 @@ async function main(): Promise<void> {
     `npm run bench -- compress ${process.argv.slice(2).join(' ')}, ${started.toISOString().slice(0, 10)}, ` +
       `Node ${process.version}, ${CORES} cores, median of ${RUNS} interleaved rounds`,
   );
-  record('chart', drawn);
-  writeBarChart(join(DOCS_BENCH, 'compress.svg'), drawn);
+  report.chart(drawn);
   process.exit(report.finish());
 
   function check(endpoint: typeof keeper, key: string, format: string, run: WorkerResult) {

@@ -25,7 +25,6 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { generatePhotos } from './image-resize/photos';
-import { writeBarChart } from './barChart';
 import { bundleWorker, createReport, DOCS_BENCH, loadAverageText } from './lib/harness';
 
 const root = join(__dirname, '..', '..');
@@ -102,7 +101,7 @@ async function main(): Promise<void> {
   requireTool('/usr/bin/time', 'apt-get install -y time');
   mkdirSync(work, { recursive: true });
   const started = new Date();
-  const { say, target, record, finish } = createReport('image-resize', DOCS_BENCH);
+  const { say, target, record, chart, finish } = createReport('image-resize', DOCS_BENCH);
   const vipsVersion = spawnSync('vips', ['--version'], { encoding: 'utf8' }).stdout.trim();
   const files = await generatePhotos(join(work, 'photos'), IMAGES, 4000, 3000);
   const worker = await bundleWorker(
@@ -141,7 +140,7 @@ async function main(): Promise<void> {
   const loadAtEnd = loadavg();
   say(`load average ${loadAverageText(loadAtEnd)} at the end`);
 
-  const chart = {
+  const drawn = {
     title: 'image-resize: images/s by variant (higher is better)',
     subtitle:
       `npm run bench -- image-resize, ${started.toISOString().slice(0, 10)}, Node ${process.version}, ` +
@@ -166,8 +165,7 @@ async function main(): Promise<void> {
   record('loadAverageAtStart', load);
   record('loadAverageAtEnd', loadAtEnd);
   record('runs', { vipsthumbnail: cli, decodeOnce: once, decodePerRendition: per });
-  record('chart', chart);
-  writeBarChart(join(DOCS_BENCH, 'image-resize.svg'), chart);
+  chart(drawn);
 
   target('decode once >= 0.8x vipsthumbnail images/s', rate(once) >= 0.8 * rate(cli));
   target('function peak RSS < 1 GiB', once.maxRssMiB < 1024);

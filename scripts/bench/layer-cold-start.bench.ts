@@ -18,7 +18,6 @@ import type { AddressInfo } from 'node:net';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { writeBarChart } from './barChart';
 import { createReport, DOCS_BENCH, loadAverageText, median, runsArg } from './lib/harness';
 
 const root = join(__dirname, '..', '..');
@@ -97,7 +96,7 @@ async function main(): Promise<void> {
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const started = new Date();
   const load = loadavg();
-  const { say, target, record, finish } = createReport('layer-cold-start', DOCS_BENCH);
+  const { say, target, record, chart, finish } = createReport('layer-cold-start', DOCS_BENCH);
   try {
     const sdks: Sdk[] = ['bundled', 'runtime'];
     const layers = sdks.map((sdk) => buildLayer(sdk, work));
@@ -129,7 +128,7 @@ async function main(): Promise<void> {
       `bundled layer's load + first S3 call <= 1.10x the runtime SDK's (median): ${vsRuntime(bundled)}`,
       bundled.medianMs <= 1.1 * runtime.medianMs,
     );
-    const chart = {
+    const drawn = {
       title: 'layer cold start: ms to the first S3 response (lower is better)',
       subtitle:
         `npm run bench -- layer-cold-start, ${started.toISOString().slice(0, 10)}, Node ${process.version}, ` +
@@ -150,8 +149,7 @@ async function main(): Promise<void> {
     record('loadAverageAtStart', load);
     record('loadAverageAtEnd', loadAtEnd);
     record('results', results);
-    record('chart', chart);
-    writeBarChart(join(DOCS_BENCH, 'layer-cold-start.svg'), chart);
+    chart(drawn);
     process.exitCode = finish();
   } finally {
     server.close();

@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { barChartSvg } from '../bench/barChart';
 import { memorySource } from '../bench/lib/benchS3';
 import { createReport, ensureFile, runsArg } from '../bench/lib/harness';
 
@@ -36,6 +37,30 @@ describe('benchmark harness', () => {
     expect(readFileSync(join(dir, 'demo.txt'), 'utf8')).toBe(
       'figures\n\nPASS  fast enough\nFAIL  small enough\n',
     );
+  });
+
+  it('keeps the chart as a figure and draws it beside the report, only when there is one', () => {
+    // Prepare
+    const drawn = {
+      title: 'demo',
+      unit: 'MB/s',
+      groups: [{ title: 'g', bars: [{ label: 'a', value: 42 }] }],
+    };
+    const charted = createReport('charted', dir);
+    const plain = createReport('plain', dir);
+
+    // Act
+    charted.chart(drawn);
+    charted.finish();
+    plain.finish();
+
+    // Assess: the SVG is the chart the JSON holds, and a report without a chart draws none.
+    const saved = JSON.parse(readFileSync(join(dir, 'charted.json'), 'utf8')) as {
+      figures: { chart: unknown };
+    };
+    expect(saved.figures.chart).toEqual(drawn);
+    expect(readFileSync(join(dir, 'charted.svg'), 'utf8')).toBe(barChartSvg(drawn));
+    expect(existsSync(join(dir, 'plain.svg'))).toBe(false);
   });
 
   it('exits 0 when every target passes', () => {

@@ -2,6 +2,7 @@ import { build } from 'esbuild';
 import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { writeBarChart, type BarChart } from '../barChart';
 
 /** Where benchmarks keep their inputs, bundles and printed reports (git-ignored). */
 export const BENCH_DIR = join(__dirname, '..', '..', '..', '.bench');
@@ -20,9 +21,12 @@ export interface Report {
   target(name: string, ok: boolean): void;
   /** Keeps a measured figure under `key` for the saved JSON report. */
   record(key: string, value: unknown): void;
+  /** Keeps the run's chart (as figure `chart`) and draws it to `<dir>/<name>.svg` at the finish. */
+  chart(chart: BarChart): void;
   /**
-   * Prints the targets, saves everything said to `<dir>/<name>.txt` and the lines, targets and
-   * recorded figures to `<dir>/<name>.json`; returns the exit status to use.
+   * Prints the targets, saves everything said to `<dir>/<name>.txt`, the lines, targets and
+   * recorded figures to `<dir>/<name>.json` and the chart, if any, to `<dir>/<name>.svg`; returns
+   * the exit status to use.
    */
   finish(): number;
 }
@@ -43,6 +47,7 @@ export function createReport(name: string, dir: string = BENCH_DIR): Report {
     say,
     target: (target, ok) => void targets.push({ name: target, ok }),
     record: (key, value) => void (figures[key] = value),
+    chart: (chart) => void (figures.chart = chart),
     finish() {
       say('');
       for (const target of targets) say(`${target.ok ? 'PASS' : 'FAIL'}  ${target.name}`);
@@ -52,6 +57,7 @@ export function createReport(name: string, dir: string = BENCH_DIR): Report {
         join(dir, `${name}.json`),
         `${JSON.stringify({ name, argv: process.argv.slice(2), lines, targets, figures }, null, 2)}\n`,
       );
+      if (figures.chart) writeBarChart(join(dir, `${name}.svg`), figures.chart as BarChart);
       return targets.every((target) => target.ok) ? 0 : 1;
     },
   };
